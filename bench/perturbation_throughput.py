@@ -1,0 +1,178 @@
+"""Throughput of ``perturbations.apply`` per family, against the ``imagecorruptions`` package.
+
+Run ``python bench/perturbation_throughput.py`` (about a minute). For each image size it times every
+family at one severity (default 3) with a fresh per-item generator, then, in the same process, every
+corruption of ``imagecorruptions`` (a dev dependency) at the same severity, and prints images/s and
+the ratio ours/theirs for the families that have a counterpart.
+
+Timing: each (method, size) runs single calls in a loop until its time budget is spent (at least
+``--min-calls`` calls); the figure is the best single call, the usual way to read a micro-benchmark
+on a shared machine. Both sides run on the same image in the same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+import perturbations as P
+
+LONDON = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "faces" / "london"
+ASTRONAUT_FACE: P.Box = (170.0, 40.0, 275.0, 175.0)
+
+# ours -> imagecorruptions' name for the same corruption (pixelate is the nearest to downscale).
+PAIRS = {
+    "gaussian_blur": "gaussian_blur",
+    "motion_blur": "motion_blur",
+    "defocus_blur": "defocus_blur",
+    "jpeg": "jpeg_compression",
+    "gaussian_noise": "gaussian_noise",
+    "brightness_up": "brightness",
+    "contrast": "contrast",
+    "downscale": "pixelate",
+}
+
+
+def load_image(choice: str) -> tuple[np.ndarray, P.Boxes, str]:
+    """The benchmark photo: the first London image if present (or asked for), else astronaut."""
+    labels = LONDON / "labels.csv"
+    if choice == "london" or (choice == "auto" and labels.is_file()):
+        with labels.open(newline="") as handle:
+            row = next(csv.DictReader(handle))
+        with Image.open(LONDON / row["path"]) as photo:
+            image = np.array(photo.convert("RGB"))
+        face = tuple(float(row[f"face_{k}"]) for k in ("x0", "y0", "x1", "y1"))
+        return image, P.Boxes(face=face), f"London {row['path']}"  # type: ignore[arg-type]
+    import skimage.data
+
+    return skimage.data.astronaut(), P.Boxes(face=ASTRONAUT_FACE), "skimage astronaut"
+
+
+def resized(image: np.ndarray, boxes: P.Boxes, size: int) -> tuple[np.ndarray, P.Boxes]:
+    """The photo scaled so its longer side is ``size`` px, with its face box scaled alike."""
+    factor = size / max(image.shape[:2])
+    out = cv2.resize(
+        image,
+        (round(image.shape[1] * factor), round(image.shape[0] * factor)),
+        interpolation=cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC,
+    )
+    face = None if boxes.face is None else tuple(v * factor for v in boxes.face)
+    return out, P.Boxes(face=face)  # type: ignore[arg-type]
+
+
+def best_time(call: Callable[[int], object], budget: float, min_calls: int) -> float:
+    """Seconds of the fastest single call, calling until ``budget`` s and ``min_calls`` are met."""
+    best, calls, start = float("inf"), 0, time.perf_counter()
+    while calls < min_calls or time.perf_counter() - start < budget:
+        begin = time.perf_counter()
+        call(calls)
+        best = min(best, time.perf_counter() - begin)
+        calls += 1
+    return best
+
+
+def fmt_rate(seconds: float | str) -> str:
+    return seconds if isinstance(seconds, str) else f"{1.0 / seconds:9.1f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[256, 675], metavar="PX",
+                        help="longer image side(s) to time. Default: %(default)s")  # fmt: skip
+    parser.add_argument("--severity", type=int, default=3, choices=P.SEVERITIES,
+                        help="severity to time. Default: %(default)s")  # fmt: skip
+    parser.add_argument("--budget", type=float, default=0.4, metavar="S",
+                        help="seconds per (method, size). Default: %(default)s")  # fmt: skip
+    parser.add_argument("--min-calls", type=int, default=3, metavar="N",
+                        help="fewest calls per (method, size). Default: %(default)s")  # fmt: skip
+    parser.add_argument("--image", choices=["auto", "london", "astronaut"], default="auto",
+                        help="benchmark photo. Default: %(default)s")  # fmt: skip
+    args = parser.parse_args()
+
+    photo, photo_boxes, source = load_image(args.image)
+    scenes = {size: resized(photo, photo_boxes, size) for size in args.sizes}
+    severity = args.severity
+    print(f"image: {source}; severity {severity}; best single call of >= {args.min_calls} calls "
+          f"within {args.budget:g} s; {os.cpu_count()} CPUs, OpenCV threads "
+          f"{cv2.getNumThreads()}")  # fmt: skip
+
+    ours: dict[str, dict[int, float | str]] = {}
+    for name in P.FAMILIES:
+        level = 1 if name in P.INVARIANCES else severity
+        ours[name] = {}
+        for size, (image, boxes) in scenes.items():
+            ours[name][size] = best_time(
+                lambda i, n=name, im=image, b=boxes, s=level: P.apply(
+                    n, im, b, s, np.random.default_rng(i)
+                ),
+                args.budget,
+                args.min_calls,
+            )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # it imports deprecated scipy/pkg_resources names
+        import imagecorruptions
+
+    theirs: dict[str, dict[int, float | str]] = {}
+    for corruption in imagecorruptions.get_corruption_names("all"):
+        theirs[corruption] = {}
+        for size, (image, _) in scenes.items():
+            np.random.seed(0)  # its only seed: the global RNG, shared by every call that follows
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    theirs[corruption][size] = best_time(
+                        lambda i, c=corruption, im=image: imagecorruptions.corrupt(
+                            im, corruption_name=c, severity=severity
+                        ),
+                        args.budget,
+                        1,
+                    )
+            except Exception as error:  # report any failure, do not stop the benchmark
+                message = f"{type(error).__name__}: {error}".splitlines()[0]
+                theirs[corruption][size] = f"fails: {message[:70]}"
+
+    header = "".join(f"{f'{size} px img/s':>14}" for size in args.sizes)
+    face_sizes = ", ".join(
+        f"{size} px image: face {max(b.face[2] - b.face[0], b.face[3] - b.face[1]):.0f} px"
+        for size, (_, b) in scenes.items()
+        if b.face is not None
+    )
+    print(f"\nperturbations.apply (per-item seeded; pixel sizes scaled to the face: {face_sizes})")
+    print(f"{'family':<18}{header}")
+    for name, rates in ours.items():
+        print(f"{name:<18}" + "".join(f"{fmt_rate(rates[s]):>14}" for s in args.sizes))
+
+    print("\nimagecorruptions.corrupt (global np.random, seeded once per corruption with "
+          "np.random.seed(0); NOT per-item seeded; 224-px values, unscaled)")  # fmt: skip
+    print(f"{'corruption':<18}{header}")
+    for corruption, rates in theirs.items():
+        failure = next((r for r in rates.values() if isinstance(r, str)), None)
+        if failure is not None:
+            print(f"{corruption:<18}  {failure}")
+        else:
+            print(f"{corruption:<18}" + "".join(f"{fmt_rate(rates[s]):>14}" for s in args.sizes))
+
+    print("\nratio ours/theirs in images/s (> 1: ours is faster)")
+    print(f"{'ours <-> theirs':<36}" + "".join(f"{f'{size} px':>10}" for size in args.sizes))
+    for name, corruption in PAIRS.items():
+        cells = []
+        for size in args.sizes:
+            a, b = ours[name][size], theirs[corruption][size]
+            cells.append(
+                "  theirs fails" if isinstance(b, str) else f"{b / a:10.2f}"  # type: ignore[operator]
+            )
+        print(f"{name + ' <-> ' + corruption:<36}" + "".join(cells))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Blur functionals: gaussian, defocus and motion blur, as pure functions of explicit parameters.
+
+All sizes here are in pixels of the image being processed; the registry has already scaled the
+ImageNet-C values (defined for 224-px images) to the face. Defocus and motion blur are written with
+OpenCV rather than albumentations because their ImageNet-C definitions take non-integer radii after
+scaling (albumentations' ``Defocus`` takes an int radius) and ImageNet-C's motion kernel is a
+one-sided Gaussian-weighted streak, not albumentations' uniform line.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from ._albu import A, run_transform
+
+__all__ = ["defocus_blur", "disk_kernel", "gaussian_blur", "motion_blur", "motion_kernel"]
+
+
+def gaussian_blur(image: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """Gaussian blur with standard deviation ``sigma`` px (albumentations ``GaussianBlur``).
+
+    ``blur_limit=0`` lets albumentations derive the kernel from sigma (``int(3.5 sigma) * 2 + 1``,
+    PIL's rule), so the kernel never truncates a large sigma. ``rng`` only seeds albumentations;
+    the result does not depend on it.
+    """
+    transform = A.GaussianBlur(sigma_limit=(sigma, sigma), blur_limit=0, p=1.0, strict=True)
+    return run_transform(transform, image, rng)
+
+
+def disk_kernel(radius: float, alias_sigma: float) -> np.ndarray:
+    """ImageNet-C's defocus kernel: a flat disk of ``radius`` px, anti-aliased by a small Gaussian.
+
+    Matches ``imagecorruptions.disk`` for integer radii; non-integer radii (after scaling) keep the
+    same grid rule (at least 17x17, else just wide enough) instead of a fractional ``arange``.
+    """
+    half = max(8, math.ceil(radius))
+    coords = np.arange(-half, half + 1)
+    xx, yy = np.meshgrid(coords, coords)
+    disk = (xx**2 + yy**2 <= radius**2).astype(np.float32)
+    disk /= disk.sum()
+    ksize = (3, 3) if radius <= 8 else (5, 5)  # ImageNet-C's rule
+    return cv2.GaussianBlur(disk, ksize=ksize, sigmaX=alias_sigma)
+
+
+def defocus_blur(image: np.ndarray, radius: float, alias_sigma: float) -> np.ndarray:
+    """Defocus (lens) blur: convolution with :func:`disk_kernel`. Deterministic."""
+    kernel = disk_kernel(radius, alias_sigma)
+    # OpenCV rounds and saturates the uint8 result; the border is ImageNet-C's (reflect 101).
+    return cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_REFLECT_101)
+
+
+def motion_kernel(radius: float, sigma: float, angle: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """ImageNet-C's motion-blur kernel and its anchor, for ``cv2.filter2D``.
+
+    ImageNet-C (Wand's ``motion_blur``, as re-implemented in ``imagecorruptions._motion_blur``)
+    averages ``2 * radius + 1`` copies of the image shifted by ``i`` px (``i = 0, 1, ...``) along
+    ``angle``, weighted by a one-sided Gaussian ``exp(-i^2 / 2 sigma^2)``, shifts rounded to whole
+    pixels.
+    We build that same sum as a correlation kernel cropped to its non-zero bounding box (a streak
+    is sparse, so cropping keeps the convolution cheap) and return the anchor at the zero shift.
+
+    Returns:
+        The float32 kernel and the ``(x, y)`` anchor of the unshifted sample within it.
+    """
+    width = max(1, round(2 * radius + 1))
+    steps = np.arange(width, dtype=np.float64)
+    weights = np.exp(-(steps**2) / (2 * sigma**2))
+    weights /= weights.sum()
+    # The direction is computed the way imagecorruptions does (a point `width` px away, divided by
+    # its hypot) and each shift rounded with ceil(v - 0.5), so that integer radii match it exactly,
+    # float ties at angles like -30 degrees included.
+    point_y = width * math.sin(math.radians(angle))
+    point_x = width * math.cos(math.radians(angle))
+    hypot = math.hypot(point_y, point_x)
+    dx = np.ceil(steps * point_x / hypot - 0.5).astype(int)
+    dy = np.ceil(steps * point_y / hypot - 0.5).astype(int)
+    x_min, y_min = int(dx.min()), int(dy.min())
+    kernel = np.zeros((int(dy.max()) - y_min + 1, int(dx.max()) - x_min + 1), dtype=np.float64)
+    np.add.at(kernel, (dy - y_min, dx - x_min), weights)
+    return kernel.astype(np.float32), (-x_min, -y_min)
+
+
+def motion_blur(
+    image: np.ndarray, radius: float, sigma: float, max_angle: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Motion blur along an angle drawn uniformly from ``[-max_angle, max_angle]`` degrees.
+
+    Borders replicate the edge pixel, as ImageNet-C's shifts do.
+    """
+    angle = float(rng.uniform(-max_angle, max_angle))
+    kernel, anchor = motion_kernel(radius, sigma, angle)
+    return cv2.filter2D(image, -1, kernel, anchor=anchor, borderType=cv2.BORDER_REPLICATE)

@@ -1,0 +1,5 @@
+"""``python -m robustness`` runs the command line."""
+
+from ._cli import main
+
+main()

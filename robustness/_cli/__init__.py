@@ -1,0 +1,29 @@
+"""The ``robustness`` command: a thin layer over the Python API, one module per subcommand.
+
+User errors (a bad flag value, an unreadable dataset, a foreign store) print one line and exit
+with code 2; per-item problems are recorded in the run and never stop it.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ._demo import demo
+from ._perturbations import perturbations_command
+from ._run import export, list_models, run
+
+__all__ = ["cli", "main"]
+
+
+@click.group()
+@click.version_option(package_name="agegender-robustness")
+def cli() -> None:
+    """Stress-test age and gender estimators under seeded image perturbations."""
+
+
+for _command in (run, export, list_models, demo, perturbations_command):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,137 @@
+"""Accuracy against labels, as MiVOLO's evaluation computes it (``FIELD.md`` §2).
+
+What counts, exactly:
+
+- A row *answered* when its outcome is ``answer`` or ``partial``. Only answered rows contribute a
+  predicted age or gender; a value on a refusal, unparseable or error row is ignored, never used.
+- Age metrics (MAE, CS@5, bias) use answered rows with a finite predicted age and a finite
+  ``age_true``. For group labels ``age_true`` is the group midpoint the loader set.
+- Age-group accuracy uses answered rows with a predicted age and a range label (``age_low`` and/or
+  ``age_high``; a missing bound is open). The prediction is rounded half up to whole years and
+  the bounds are inclusive.
+- Gender accuracy uses answered rows with a predicted gender and a known ``gender_true``.
+- Refusal rate is refusals / (rows − error rows): an error is the pipeline failing, not the model
+  declining, so it is neither a refusal nor a chance to refuse.
+
+Every metric is ``None`` when nothing qualifies for it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from robustness._metrics._bootstrap import cluster_key
+from robustness._types import ItemResult
+
+__all__ = [
+    "ANSWERED",
+    "Observations",
+    "age_errors",
+    "age_group_hits",
+    "answered_count",
+    "cs_at",
+    "gender_hits",
+    "in_age_group",
+    "mae",
+    "mean_or_none",
+    "predicted_age",
+    "predicted_gender",
+    "refusal_rate",
+]
+
+ANSWERED = frozenset({"answer", "partial"})
+
+
+@dataclass(frozen=True, slots=True)
+class Observations:
+    """Per-item values that a metric averages, each with the bootstrap cluster it came from."""
+
+    values: np.ndarray
+    clusters: tuple[str, ...]
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def predicted_age(row: ItemResult) -> float | None:
+    """The row's predicted age if the model answered with a usable number, else ``None``."""
+    return _finite(row.age) if row.outcome in ANSWERED else None
+
+
+def predicted_gender(row: ItemResult) -> str | None:
+    """The row's predicted gender if the model answered with one, else ``None``."""
+    return row.gender if row.outcome in ANSWERED else None
+
+
+def mean_or_none(values: Sequence[float] | np.ndarray) -> float | None:
+    """Plain mean as a Python float, ``None`` for no values. Signed errors give the mean bias."""
+    arr = np.asarray(values, dtype=float)
+    return float(arr.mean()) if arr.size else None
+
+
+def mae(errors: Sequence[float] | np.ndarray) -> float | None:
+    """Mean absolute error of signed (or absolute) errors; ``None`` for no errors."""
+    return mean_or_none(np.abs(np.asarray(errors, dtype=float)))
+
+
+def cs_at(errors: Sequence[float] | np.ndarray, k: float = 5.0) -> float | None:
+    """Cumulative score: share of errors with |error| <= k (a fraction); ``None`` for none."""
+    return mean_or_none(np.abs(np.asarray(errors, dtype=float)) <= k)
+
+
+def in_age_group(age: float, low: float | None, high: float | None) -> bool:
+    """Whether ``age``, rounded half up, lies in [low, high]; a ``None`` bound is open."""
+    years = math.floor(age + 0.5)
+    return (low is None or years >= low) and (high is None or years <= high)
+
+
+def age_errors(rows: Sequence[ItemResult]) -> Observations:
+    """Signed errors (predicted − true) of the rows that have both ages."""
+    errors: list[float] = []
+    clusters: list[str] = []
+    for row in rows:
+        age, truth = predicted_age(row), _finite(row.age_true)
+        if age is not None and truth is not None:
+            errors.append(age - truth)
+            clusters.append(cluster_key(row))
+    return Observations(np.asarray(errors, dtype=float), tuple(clusters))
+
+
+def gender_hits(rows: Sequence[ItemResult]) -> Observations:
+    """1.0 / 0.0 per row that has both a predicted and a true gender."""
+    hits: list[float] = []
+    clusters: list[str] = []
+    for row in rows:
+        gender = predicted_gender(row)
+        if gender is not None and row.gender_true is not None:
+            hits.append(float(gender == row.gender_true))
+            clusters.append(cluster_key(row))
+    return Observations(np.asarray(hits, dtype=float), tuple(clusters))
+
+
+def age_group_hits(rows: Sequence[ItemResult]) -> np.ndarray:
+    """1.0 / 0.0 per row with a predicted age and a range label."""
+    hits = [
+        float(in_age_group(age, _finite(row.age_low), _finite(row.age_high)))
+        for row in rows
+        if (age := predicted_age(row)) is not None
+        and (_finite(row.age_low) is not None or _finite(row.age_high) is not None)
+    ]
+    return np.asarray(hits, dtype=float)
+
+
+def answered_count(rows: Sequence[ItemResult]) -> int:
+    """How many rows the model answered, fully or partly."""
+    return sum(row.outcome in ANSWERED for row in rows)
+
+
+def refusal_rate(rows: Sequence[ItemResult]) -> float | None:
+    """Refusals / (rows − error rows); ``None`` when every row errored or there are none."""
+    asked = sum(row.outcome != "error" for row in rows)
+    refused = sum(row.outcome == "refusal" for row in rows)
+    return refused / asked if asked else None

@@ -1,0 +1,238 @@
+"""The result store: one SQLite file (WAL) holding runs, planned items and model predictions.
+
+Predictions are keyed by request key (model fingerprint, exact input bytes, prompt, decoding
+parameters, repeat), so the same question is never asked twice. Items are keyed by what the plan
+names (run, model, prompt, sample, condition, repeat): writing an item again replaces it, which is
+what makes a killed and rerun run end with exactly one row per planned item. Items and the
+predictions they point to are written in one transaction per batch.
+
+Error predictions are kept on the item, not in the prediction cache: a rerun tries them again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._exceptions import StoreError
+from ._types import ItemResult, Prediction
+
+__all__ = ["ItemRecord", "Store", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, config TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS predictions (
+    request_key TEXT PRIMARY KEY, model TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    outcome TEXT NOT NULL, age REAL, gender TEXT, gender_confidence REAL, refusal_kind TEXT,
+    raw_text TEXT, latency_ms REAL, created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    run_id TEXT NOT NULL, model TEXT NOT NULL, prompt TEXT NOT NULL, sample_id TEXT NOT NULL,
+    perturbation TEXT NOT NULL, severity INTEGER NOT NULL, replicate INTEGER NOT NULL,
+    repeat INTEGER NOT NULL, request_key TEXT, image_sha256 TEXT, error TEXT,
+    age_true REAL, age_low REAL, age_high REAL, gender_true TEXT, subject_id TEXT,
+    image_path TEXT, simulated INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
+    updated REAL NOT NULL,
+    PRIMARY KEY (run_id, model, prompt, sample_id, perturbation, severity, replicate, repeat)
+);
+"""
+
+_PREDICTION_COLUMNS = (
+    "outcome, age, gender, gender_confidence, refusal_kind, raw_text, latency_ms"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecord:
+    """One planned item as stored: its identity, labels, and what answered it."""
+
+    model: str
+    prompt: str
+    sample_id: str
+    perturbation: str
+    severity: int
+    replicate: int
+    repeat: int
+    request_key: str | None
+    image_sha256: str | None
+    error: str | None
+    age_true: float | None
+    age_low: float | None
+    age_high: float | None
+    gender_true: str | None
+    subject_id: str | None
+    image_path: str
+    position: int
+    simulated: bool = False
+
+    @property
+    def identity(self) -> tuple[str, str, str, str, int, int, int]:
+        return (self.model, self.prompt, self.sample_id, self.perturbation, self.severity,
+                self.replicate, self.repeat)
+
+
+class Store:
+    """A SQLite result store. Use as a context manager, or call ``close``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+            self._check_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Commit what the block wrote, or nothing of it."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _check_version(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} holds schema version {row[0]}, this suite reads {SCHEMA_VERSION}"
+            )
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def begin_run(self, run_id: str, config: dict[str, object]) -> None:
+        now = time.time()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated = ?",
+                (run_id, now, now, json.dumps(config, sort_keys=True), now),
+            )
+
+    def run_ids(self) -> list[str]:
+        """Run ids, the most recently updated last."""
+        return [r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY updated, created")]
+
+    def run_config(self, run_id: str) -> dict[str, object]:
+        row = self._db.execute("SELECT config FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id!r} in {self.path}")
+        config: dict[str, object] = json.loads(row[0])
+        return config
+
+    # -- predictions and items --------------------------------------------------------------
+
+    def cached(self, request_keys: Iterable[str]) -> dict[str, Prediction]:
+        """The stored predictions among these request keys."""
+        keys = list(dict.fromkeys(request_keys))
+        found: dict[str, Prediction] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT request_key, {_PREDICTION_COLUMNS} FROM predictions "
+                f"WHERE request_key IN ({marks})",
+                chunk,
+            )
+            for key, *values in rows:
+                found[key] = Prediction(*values)
+        return found
+
+    def finished_items(self, run_id: str) -> set[tuple[str, str, str, str, int, int, int]]:
+        """Identities of this run's items that hold a prediction (errors are tried again)."""
+        rows = self._db.execute(
+            "SELECT model, prompt, sample_id, perturbation, severity, replicate, repeat "
+            "FROM items WHERE run_id = ? AND error IS NULL AND request_key IS NOT NULL",
+            (run_id,),
+        )
+        return {tuple(row) for row in rows}  # type: ignore[misc]
+
+    def record(
+        self,
+        run_id: str,
+        items: Sequence[ItemRecord],
+        predictions: dict[str, tuple[str, str, Prediction]],
+    ) -> None:
+        """Write items and new predictions (key → (model, fingerprint, prediction)) atomically."""
+        now = time.time()
+        with self.transaction() as db:
+            db.executemany(
+                f"INSERT OR IGNORE INTO predictions (request_key, model, fingerprint, "
+                f"{_PREDICTION_COLUMNS}, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (key, model, fingerprint, p.outcome, p.age, p.gender, p.gender_confidence,
+                     p.refusal_kind, p.raw_text, p.latency_ms, now)
+                    for key, (model, fingerprint, p) in predictions.items()
+                    if p.outcome != "error"
+                ],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO items VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, *item.identity, item.request_key, item.image_sha256, item.error,
+                     item.age_true, item.age_low, item.age_high, item.gender_true,
+                     item.subject_id, item.image_path, int(item.simulated), item.position, now)
+                    for item in items
+                ],
+            )
+
+    def item_rows(self, run_id: str) -> list[dict[str, object]]:
+        """Every item of a run joined with its prediction, in plan order."""
+        cursor = self._db.execute(
+            "SELECT i.model, i.prompt, i.sample_id, i.perturbation, i.severity, i.replicate, "
+            "i.repeat, i.age_true, i.age_low, i.age_high, i.gender_true, i.subject_id, "
+            "p.age, p.gender, p.gender_confidence, "
+            "CASE WHEN i.error IS NOT NULL OR p.outcome IS NULL THEN 'error' "
+            "ELSE p.outcome END AS outcome, "
+            "p.refusal_kind, i.error, p.raw_text, p.latency_ms, i.image_sha256, i.request_key, "
+            "i.image_path, i.simulated "
+            "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
+            "WHERE i.run_id = ? ORDER BY i.position",
+            (run_id,),
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor]
+
+    def item_results(self, run_id: str) -> list[ItemResult]:
+        """The run's items in the form the metrics read."""
+        return [
+            ItemResult(
+                model=str(r["model"]), prompt=str(r["prompt"]), sample_id=str(r["sample_id"]),
+                perturbation=str(r["perturbation"]), severity=int(r["severity"]),  # type: ignore[arg-type]
+                replicate=int(r["replicate"]), repeat=int(r["repeat"]),  # type: ignore[arg-type]
+                outcome=r["outcome"], age=r["age"], gender=r["gender"],  # type: ignore[arg-type]
+                age_true=r["age_true"], age_low=r["age_low"], age_high=r["age_high"],  # type: ignore[arg-type]
+                gender_true=r["gender_true"], subject_id=r["subject_id"],  # type: ignore[arg-type]
+                refusal_kind=r["refusal_kind"],  # type: ignore[arg-type]
+            )
+            for r in self.item_rows(run_id)
+        ]

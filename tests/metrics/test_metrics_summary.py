@@ -1,0 +1,144 @@
+"""The summary's shape: the key contract, ordering, prompts, JSON, and a property test."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import robustness._metrics as metrics
+from robustness._metrics import summarize
+from robustness._types import ItemResult
+
+CLEAN_KEYS = {"n", "answered", "mae", "mae_ci", "cs5", "cs5_ci", "gender_acc", "gender_acc_ci",
+              "age_group_acc", "bias", "refusal_rate", "prompt"}
+CONDITION_KEYS = {"perturbation", "severity", "prompt", "n", "answered", "mae", "mae_ci", "cs5",
+                  "gender_acc", "age_group_acc", "bias", "refusal_rate", "age_shift_mean",
+                  "age_shift_mean_ci", "age_shift_p90", "gender_flip_rate", "gender_flip_rate_ci"}
+RATES = ("cs5", "gender_acc", "age_group_acc", "refusal_rate", "gender_flip_rate")
+
+
+def item(
+    sample_id: str, perturbation: str = "none", severity: int = 0, **fields: Any
+) -> ItemResult:
+    base: dict[str, Any] = {
+        "model": "m",
+        "prompt": "",
+        "sample_id": sample_id,
+        "perturbation": perturbation,
+        "severity": severity,
+        "replicate": 0,
+        "repeat": 0,
+        "outcome": "answer",
+    }
+    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+
+
+def test_public_surface_is_pinned() -> None:
+    assert metrics.__all__ == ["bootstrap_mean_ci", "cluster_key", "cs_at", "in_age_group", "mae",
+                               "mean_or_none", "p90", "statistic_rng", "summarize"]
+
+
+def test_keys_ordering_and_prompts() -> None:
+    order = [("none", 0), ("jpeg", 3), ("blur", 2), ("jpeg", 1), ("blur", 1)]
+    rows = [item("s", pert, sev, prompt=prompt, age=30, age_true=30)
+            for prompt in ("B", "A") for pert, sev in order]
+    summary = summarize(rows, n_boot=20)
+    assert list(summary) == ["m"]
+    model = summary["m"]
+    assert set(model) == {"clean", "clean_by_prompt", "conditions"}
+    assert set(model["clean"]) == CLEAN_KEYS
+    assert model["clean"]["prompt"] == "B"  # first prompt in order of appearance
+    assert list(model["clean_by_prompt"]) == ["B", "A"]
+    assert model["clean_by_prompt"]["B"] == model["clean"]
+    assert model["clean_by_prompt"]["A"]["prompt"] == "A"
+    assert all(set(row) == CONDITION_KEYS for row in model["conditions"])
+    assert [(r["perturbation"], r["severity"], r["prompt"]) for r in model["conditions"]] == [
+        ("jpeg", 1, "B"), ("jpeg", 1, "A"), ("jpeg", 3, "B"), ("jpeg", 3, "A"),
+        ("blur", 1, "B"), ("blur", 1, "A"), ("blur", 2, "B"), ("blur", 2, "A"),
+    ]
+    assert summarize([]) == {}
+
+
+def test_model_without_clean_rows() -> None:
+    model = summarize([item("s", "blur", 1, age=30, age_true=25)], n_boot=20)["m"]
+    assert model["clean"]["n"] == 0 and model["clean"]["mae"] is None
+    assert model["conditions"][0]["mae"] == 5.0
+
+
+def _check_values(node: Any) -> None:
+    """Numbers are plain Python ints and floats: no NumPy scalars, no NaN."""
+    if isinstance(node, dict):
+        for value in node.values():
+            _check_values(value)
+    elif isinstance(node, list):
+        for value in node:
+            _check_values(value)
+    else:
+        assert node is None or type(node) in (str, int, float), type(node)
+
+
+def test_ten_thousand_rows_json_ready() -> None:
+    # Also the suite's speed guard: 10k rows, 1000 resamples per interval, well under a second.
+    gen = np.random.default_rng(0)
+    rows = []
+    for s in range(2000):
+        truth = float(gen.integers(1, 90))
+        for pert, sev in (("none", 0), ("blur", 1), ("blur", 3), ("jpeg", 1), ("jpeg", 5)):
+            rows.append(item(f"s{s}", pert, sev, age=truth + float(gen.normal(0, 5 + sev)),
+                             age_true=truth, gender="male", gender_true=("male", "female")[s % 2],
+                             subject_id=f"p{s // 4}"))
+    summary = summarize(rows, n_boot=1000)
+    json.dumps(summary, allow_nan=False)
+    _check_values(summary)
+    model = summary["m"]
+    assert model["clean"]["n"] == 2000 and len(model["conditions"]) == 4
+    lo, hi = model["clean"]["mae_ci"]
+    assert lo < model["clean"]["mae"] < hi
+
+
+_ages = st.one_of(st.none(), st.floats(-10, 150, allow_nan=False))
+_bounds = st.one_of(st.none(), st.integers(0, 100).map(float))
+_genders = st.sampled_from([None, "male", "female"])
+_rows = st.builds(
+    ItemResult,
+    model=st.sampled_from(["m1", "m2"]),
+    prompt=st.sampled_from(["", "p"]),
+    sample_id=st.sampled_from(["a", "b", "c", "d"]),
+    perturbation=st.sampled_from(["none", "blur", "jpeg"]),
+    severity=st.integers(0, 2),
+    replicate=st.integers(0, 1),
+    repeat=st.integers(0, 1),
+    outcome=st.sampled_from(["answer", "partial", "refusal", "unparseable", "error"]),
+    age=_ages,
+    gender=_genders,
+    age_true=_ages,
+    age_low=_bounds,
+    age_high=_bounds,
+    gender_true=_genders,
+    subject_id=st.sampled_from([None, "x", "y"]),
+    refusal_kind=st.sampled_from([None, "policy"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_rows, max_size=40), st.integers(0, 2**32))
+def test_summarize_never_raises_and_rates_are_fractions(rows: list[ItemResult], seed: int) -> None:
+    summary = summarize(rows, seed=seed, n_boot=20)
+    json.dumps(summary, allow_nan=False)
+    _check_values(summary)
+    for model in summary.values():
+        groups = [model["clean"], *model["clean_by_prompt"].values(), *model["conditions"]]
+        for group in groups:
+            assert 0 <= group["answered"] <= group["n"]
+            for key in RATES:
+                value = group.get(key)
+                assert value is None or 0.0 <= value <= 1.0, (key, value)
+            for key in ("mae", "age_shift_mean", "age_shift_p90"):
+                assert group.get(key) is None or group[key] >= 0.0
+            for key, value in group.items():
+                if key.endswith("_ci") and value is not None:
+                    assert value[0] <= value[1]

@@ -1,0 +1,93 @@
+"""The SQLite store: WAL, schema version, atomic batches, idempotent items, no cached errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from robustness._exceptions import StoreError
+from robustness._store import ItemRecord, Store
+from robustness._types import Prediction
+
+
+def _item(sample: str, key: str | None, *, error: str | None = None, position: int = 0) -> ItemRecord:
+    return ItemRecord(
+        model="m", prompt="", sample_id=sample, perturbation="jpeg", severity=2, replicate=0,
+        repeat=0, request_key=key, image_sha256="sha", error=error, age_true=30.0,
+        age_low=None, age_high=None, gender_true="female", subject_id="s1",
+        image_path="/x.jpg", position=position,
+    )
+
+
+def test_wal_mode_and_version(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.sqlite") as store:
+        mode = store._db.execute("PRAGMA journal_mode").fetchone()[0]
+        assert mode == "wal"
+    db = sqlite3.connect(tmp_path / "r.sqlite")
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="schema version 99"):
+        Store(tmp_path / "r.sqlite")
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are not the tables you are looking for" * 100)
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store(path)
+
+
+def test_items_are_replaced_not_duplicated(tmp_path: Path) -> None:
+    prediction = Prediction(outcome="answer", age=31.5, gender="female", gender_confidence=0.9)
+    with Store(tmp_path / "r.sqlite") as store:
+        store.begin_run("run1", {"a": 1})
+        store.record("run1", [_item("a", "k1")], {"k1": ("m", "fp", prediction)})
+        store.record("run1", [_item("a", "k1")], {"k1": ("m", "fp", prediction)})
+        rows = store.item_rows("run1")
+        assert len(rows) == 1
+        assert rows[0]["age"] == 31.5 and rows[0]["outcome"] == "answer"
+        assert store.cached(["k1", "k2"]) == {"k1": prediction}
+        assert store.finished_items("run1") == {("m", "", "a", "jpeg", 2, 0, 0)}
+
+
+def test_errors_are_recorded_but_not_cached(tmp_path: Path) -> None:
+    failed = Prediction(outcome="error", error="timeout")
+    with Store(tmp_path / "r.sqlite") as store:
+        store.begin_run("run1", {})
+        store.record("run1", [_item("a", "k1", error="timeout")], {"k1": ("m", "fp", failed)})
+        store.record("run1", [_item("b", None, error="x.jpg: zero-byte file")], {})
+        assert store.cached(["k1"]) == {}
+        assert store.finished_items("run1") == set()
+        rows = {row["sample_id"]: row for row in store.item_rows("run1")}
+        assert rows["a"]["outcome"] == "error" and rows["a"]["error"] == "timeout"
+        assert rows["b"]["error"] == "x.jpg: zero-byte file"
+
+
+def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
+    prediction = Prediction(outcome="answer", age=20.0)
+    with Store(tmp_path / "r.sqlite") as store:
+        store.begin_run("run1", {})
+        with pytest.raises(sqlite3.IntegrityError):
+            with store.transaction() as db:
+                db.execute(
+                    "INSERT INTO predictions (request_key, model, fingerprint, outcome, created) "
+                    "VALUES ('k9', 'm', 'fp', 'answer', 0)"
+                )
+                db.execute("INSERT INTO runs VALUES ('run1', 0, 0, '{}')")  # duplicate id
+        assert store.cached(["k9"]) == {}
+        store.record("run1", [_item("a", "k1")], {"k1": ("m", "fp", prediction)})
+        assert len(store.item_rows("run1")) == 1
+
+
+def test_runs_are_listed_latest_last(tmp_path: Path) -> None:
+    with Store(tmp_path / "r.sqlite") as store:
+        store.begin_run("first", {"n": 1})
+        store.begin_run("second", {"n": 2})
+        store.begin_run("first", {"n": 1})
+        assert store.run_ids() == ["second", "first"]
+        assert store.run_config("second") == {"n": 2}
+        with pytest.raises(StoreError, match="no run 'third'"):
+            store.run_config("third")
