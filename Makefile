@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HF_STAMP := $(VENV)/.installed-hf
+# The CPU build of torch; an unpinned torch would pull a multi-GB CUDA build.
+TORCH := torch==2.13.0
 
 .PHONY: demo test bench clean
 
@@ -15,10 +18,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The [hf] extra (torch, transformers) for the local-model adapters' tests; the demo stays light.
+$(HF_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet '$(TORCH)'
+	$(BIN)/pip install --quiet -e '.[dev,hf]'
+	touch $(HF_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/robustness demo
 
-test: $(STAMP)
+test: $(HF_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

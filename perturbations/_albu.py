@@ -9,22 +9,34 @@ Two traps (FIELD.md §7) are closed here once for every family that uses albumen
   state) and never on what ran before. Building one costs ~0.1 ms, far below any transform here,
   and keeps the function thread-safe (no shared, mutable RNG).
 
-albumentations 2.0.8 also asks PyPI for a newer version when it is first imported (a network call
-with a 2 s timeout, and a warning when offline) unless ``NO_ALBUMENTATIONS_UPDATE`` is set. The
-suite runs offline, so this module — the only one that imports albumentations — sets it first,
-keeping any value the user chose.
+albumentations is imported on first use, not with the package: it costs ~0.5 s and pulls in
+pydantic, and most users of the engine (listing models, reading results) never perturb an image.
+On that first import, 2.0.8 also asks PyPI for a newer version (a network call with a 2 s timeout,
+and a warning when offline) unless ``NO_ALBUMENTATIONS_UPDATE`` is set; the suite runs offline, so
+we set it first, keeping any value the user chose.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
-
-import albumentations as A  # noqa: N812  (the library's own convention; after the default above)
 import numpy as np
 
-__all__ = ["A", "run_transform"]
+if TYPE_CHECKING:
+    import albumentations as A  # noqa: N812  (the library's own convention)
+
+__all__ = ["albumentations", "run_transform"]
+
+
+@cache
+def albumentations() -> ModuleType:
+    """The albumentations module, imported on first call without its online version check."""
+    os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+    return importlib.import_module("albumentations")
 
 
 def run_transform(
@@ -38,7 +50,7 @@ def run_transform(
     if transform.p != 1.0:
         raise ValueError(f"albumentations transform must have p=1.0, got p={transform.p!r}")
     seed = int(rng.integers(2**31))
-    compose = A.Compose([transform], p=1.0, strict=True, seed=seed)
+    compose = albumentations().Compose([transform], p=1.0, strict=True, seed=seed)
     out = compose(image=image)["image"]
     if out.dtype != np.uint8 or out.shape != image.shape:
         raise RuntimeError(

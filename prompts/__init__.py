@@ -1,6 +1,44 @@
-"""Prompt variants for multimodal LLMs and parsing of their answers.
+"""Prompt variants for multimodal LLMs, and parsing of their age/gender answers.
 
-Empty until the MLLM work lands; the package exists so the distribution's layout is stable.
+The study this suite extends (Kuprashevich et al. 2024, arXiv 2403.02302) asked every MLLM with
+one prompt whose exact text is **not public**. The variants here are this suite's own, short and
+neutral, shipped as TOML data files in ``prompts/variants/`` — one per variant, each saying what
+it tests — so prompt sensitivity can be measured instead of assumed.
+
+``parse_answer`` turns one reply (text plus the API's refusal signals) into a ``ParsedAnswer``:
+age (a number, or a range with its midpoint), gender, and an outcome — answer, partial, refusal
+(with its kind) or unparseable. It is a pure function that never raises, and it never imputes a
+refused or missing field.
+
+Example:
+    >>> from prompts import get_variant, parse_answer
+    >>> get_variant("json").answer_format
+    'json'
+    >>> parse_answer('{"age": 34, "gender": "female"}').outcome
+    'answer'
 """
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from ._answer import OUTCOMES, Outcome, ParsedAnswer
+from ._load import ANSWER_FORMATS, BUILTIN_IDS, get_variant, load_variants
+from ._parse import parse_answer
+from ._refusal import REFUSAL_KINDS, RefusalKind
+from ._variant import AnswerFormat, PromptVariant
+from ._words import AGE_WORDS
+
+__all__ = [
+    "AGE_WORDS",
+    "ANSWER_FORMATS",
+    "BUILTIN_IDS",
+    "OUTCOMES",
+    "REFUSAL_KINDS",
+    "AnswerFormat",
+    "Outcome",
+    "ParsedAnswer",
+    "PromptVariant",
+    "RefusalKind",
+    "get_variant",
+    "load_variants",
+    "parse_answer",
+]

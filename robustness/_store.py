@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS predictions (
     request_key TEXT PRIMARY KEY, model TEXT NOT NULL, fingerprint TEXT NOT NULL,
     outcome TEXT NOT NULL, age REAL, gender TEXT, gender_confidence REAL, refusal_kind TEXT,
-    raw_text TEXT, latency_ms REAL, created REAL NOT NULL
+    raw_text TEXT, latency_ms REAL, age_low REAL, age_high REAL, tokens_in INTEGER,
+    tokens_out INTEGER, finish_reason TEXT, system_fingerprint TEXT, created REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS items (
     run_id TEXT NOT NULL, model TEXT NOT NULL, prompt TEXT NOT NULL, sample_id TEXT NOT NULL,
@@ -47,9 +48,12 @@ CREATE TABLE IF NOT EXISTS items (
 );
 """
 
-_PREDICTION_COLUMNS = (
-    "outcome, age, gender, gender_confidence, refusal_kind, raw_text, latency_ms"
+# Prediction fields stored per request key (``error`` lives on the item: errors are not cached).
+_PREDICTION_FIELDS = (
+    "outcome", "age", "gender", "gender_confidence", "refusal_kind", "raw_text", "latency_ms",
+    "age_low", "age_high", "tokens_in", "tokens_out", "finish_reason", "system_fingerprint",
 )
+_PREDICTION_COLUMNS = ", ".join(_PREDICTION_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +167,7 @@ class Store:
                 chunk,
             )
             for key, *values in rows:
-                found[key] = Prediction(*values)
+                found[key] = Prediction(**dict(zip(_PREDICTION_FIELDS, values)))
         return found
 
     def finished_items(self, run_id: str) -> set[tuple[str, str, str, str, int, int, int]]:
@@ -184,12 +188,13 @@ class Store:
         """Write items and new predictions (key → (model, fingerprint, prediction)) atomically."""
         now = time.time()
         with self.transaction() as db:
+            marks = ", ".join("?" * (len(_PREDICTION_FIELDS) + 4))
             db.executemany(
                 f"INSERT OR IGNORE INTO predictions (request_key, model, fingerprint, "
-                f"{_PREDICTION_COLUMNS}, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"{_PREDICTION_COLUMNS}, created) VALUES ({marks})",
                 [
-                    (key, model, fingerprint, p.outcome, p.age, p.gender, p.gender_confidence,
-                     p.refusal_kind, p.raw_text, p.latency_ms, now)
+                    (key, model, fingerprint,
+                     *(getattr(p, name) for name in _PREDICTION_FIELDS), now)
                     for key, (model, fingerprint, p) in predictions.items()
                     if p.outcome != "error"
                 ],
@@ -213,7 +218,9 @@ class Store:
             "p.age, p.gender, p.gender_confidence, "
             "CASE WHEN i.error IS NOT NULL OR p.outcome IS NULL THEN 'error' "
             "ELSE p.outcome END AS outcome, "
-            "p.refusal_kind, i.error, p.raw_text, p.latency_ms, i.image_sha256, i.request_key, "
+            "p.refusal_kind, i.error, p.raw_text, p.latency_ms, p.age_low AS age_low_pred, "
+            "p.age_high AS age_high_pred, p.tokens_in, p.tokens_out, p.finish_reason, "
+            "p.system_fingerprint, i.image_sha256, i.request_key, "
             "i.image_path, i.simulated "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
             "WHERE i.run_id = ? ORDER BY i.position",

@@ -57,6 +57,12 @@ class Prediction:
     raw_text: str | None = None
     error: str | None = None
     latency_ms: float | None = None
+    age_low: float | None = None
+    age_high: float | None = None
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    finish_reason: str | None = None
+    system_fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

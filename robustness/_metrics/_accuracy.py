@@ -11,7 +11,8 @@ What counts, exactly:
   the bounds are inclusive.
 - Gender accuracy uses answered rows with a predicted gender and a known ``gender_true``.
 - Refusal rate is refusals / (rows − error rows): an error is the pipeline failing, not the model
-  declining, so it is neither a refusal nor a chance to refuse.
+  declining, so it is neither a refusal nor a chance to refuse. Only full refusals count; a partial
+  answer is answered (``_refusals`` reports its refusal kind separately).
 
 Every metric is ``None`` when nothing qualifies for it.
 """
@@ -19,7 +20,7 @@ Every metric is ``None`` when nothing qualifies for it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ from robustness._types import ItemResult
 
 __all__ = [
     "ANSWERED",
+    "Interval",
     "Observations",
     "age_errors",
     "age_group_hits",
@@ -52,6 +54,10 @@ class Observations:
 
     values: np.ndarray
     clusters: tuple[str, ...]
+
+
+# Bootstraps observations into ``[low, high]`` (or ``None``), seeded by the statistic's name.
+Interval = Callable[[Observations, str], list[float] | None]
 
 
 def _finite(value: float | None) -> float | None:

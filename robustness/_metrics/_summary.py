@@ -2,9 +2,10 @@
 
 Rows group by (model, prompt, perturbation, severity); replicates and repeats of one condition pool
 into its group. ``n`` counts every planned row of a group, ``answered`` those whose outcome is
-``answer`` or ``partial``; the other definitions live in ``_accuracy`` and ``_stability``. Values
-are plain, unrounded Python floats (rounding is for whoever renders them) or ``None`` where a
-metric is undefined; intervals are ``[low, high]`` lists.
+``answer`` or ``partial``; the other definitions live in ``_accuracy``, ``_stability``,
+``_refusals`` (coverage, error and refusal rates), ``_retest`` (test–retest noise) and ``_prompts``
+(prompt sensitivity). Values are plain, unrounded Python floats (rounding is for whoever renders
+them) or ``None`` where a metric is undefined; intervals are ``[low, high]`` lists.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from robustness._exceptions import ConfigError
 from robustness._metrics._accuracy import (
+    Interval,
     Observations,
     age_errors,
     age_group_hits,
@@ -28,6 +30,9 @@ from robustness._metrics._accuracy import (
     refusal_rate,
 )
 from robustness._metrics._bootstrap import bootstrap_mean_ci, statistic_rng
+from robustness._metrics._prompts import prompt_sensitivity
+from robustness._metrics._refusals import refusal_figures, refusal_table
+from robustness._metrics._retest import retest, shift_vs_retest
 from robustness._metrics._stability import (
     CleanKey,
     age_shifts,
@@ -51,8 +56,10 @@ def summarize(
     ``"clean"`` is the clean condition of the model's first prompt (order of appearance),
     ``"clean_by_prompt"`` has it for every prompt, and ``"conditions"`` lists every other
     (perturbation, severity, prompt), ordered by perturbation (order of appearance), severity, then
-    prompt. Bootstrap intervals (95 %, percentile, clustered by subject else sample) draw from
-    generators derived from ``seed`` and the statistic's own key, never from the global RNG.
+    prompt; every block also has coverage, refusal and ``retest`` figures, and each model a
+    ``"prompt_sensitivity"`` block and a flat ``"refusals"`` table (clean first; one row per kind).
+    Bootstrap intervals (95 %, percentile, clustered by subject else sample) draw from generators
+    derived from ``seed`` and the statistic's own key, never from the global RNG.
     """
     if n_boot < 1:
         raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
@@ -79,10 +86,13 @@ def _summarize_model(
     prompts = list(dict.fromkeys(prompt for prompt, _, _ in by_key))
     perturbations = list(dict.fromkeys(pert for _, pert, _ in by_key))
 
-    def ci(obs: Observations, key: GroupKey, statistic: str) -> list[float] | None:
+    def ci(obs: Observations, key: tuple[object, ...], statistic: str) -> list[float] | None:
         rng = statistic_rng(seed, model, *key, statistic)
         interval = bootstrap_mean_ci(obs.values, obs.clusters, n_boot=n_boot, rng=rng)
         return list(interval) if interval is not None else None
+
+    def keyed(key: tuple[object, ...]) -> Interval:
+        return lambda obs, statistic: ci(obs, key, statistic)
 
     clean_by_prompt: dict[str, dict[str, Any]] = {}
     for prompt in prompts:
@@ -95,6 +105,8 @@ def _summarize_model(
             "cs5_ci": ci(_within(errors, 5.0), key, "cs5"),
             "gender_acc_ci": ci(genders, key, "gender_acc"),
             "prompt": prompt,
+            **refusal_figures(group, keyed(key)),
+            "retest": retest(group, keyed(key)),
         }
 
     conditions: list[dict[str, Any]] = []
@@ -105,6 +117,7 @@ def _summarize_model(
         group = by_key[key]
         errors = age_errors(group)
         shifts, flips = age_shifts(group, clean), gender_flips(group, clean)
+        shift_mean = mean_or_none(shifts.values)
         conditions.append(
             {
                 "perturbation": perturbation,
@@ -112,19 +125,31 @@ def _summarize_model(
                 "prompt": prompt,
                 **_accuracy(group, errors, gender_hits(group)),
                 "mae_ci": ci(_absolute(errors), key, "mae"),
-                "age_shift_mean": mean_or_none(shifts.values),
+                "age_shift_mean": shift_mean,
                 "age_shift_mean_ci": ci(shifts, key, "age_shift_mean"),
                 "age_shift_p90": p90(shifts.values),
                 "gender_flip_rate": mean_or_none(flips.values),
                 "gender_flip_rate_ci": ci(flips, key, "gender_flip_rate"),
+                **refusal_figures(group, keyed(key)),
+                "retest": retest(group, keyed(key)),
+                "age_shift_mean_vs_retest": shift_vs_retest(
+                    shift_mean, clean_by_prompt[prompt]["retest"]
+                ),
             }
         )
 
     first = clean_by_prompt[prompts[0]]
+    sensitivity = prompt_sensitivity(
+        {prompt: by_key.get((prompt, "none", 0), []) for prompt in prompts},
+        {prompt: block["mae"] for prompt, block in clean_by_prompt.items()},
+        keyed(("prompt_sensitivity",)),
+    )
     return {
         "clean": copy.deepcopy(first),  # a copy: callers may edit one without the other
         "clean_by_prompt": clean_by_prompt,
         "conditions": conditions,
+        "prompt_sensitivity": sensitivity,
+        "refusals": refusal_table([*clean_by_prompt.values(), *conditions]),
     }
 
 

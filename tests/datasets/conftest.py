@@ -5,7 +5,6 @@ Pictures are crops of scikit-image's ``astronaut`` (Eileen Collins, NASA; public
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,8 +12,6 @@ import numpy as np
 import pytest
 from PIL import Image
 from skimage import data
-
-LONDON = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "faces" / "london"
 
 WriteImage = Callable[..., Path]
 
@@ -48,14 +45,3 @@ def write_text() -> Callable[[Path, str], Path]:
         return path
 
     return write
-
-
-@pytest.fixture(scope="session")
-def london_root() -> Path:
-    """The London set's folder; skipped when absent, a failure when ROBUSTNESS_REQUIRE_DATA=1."""
-    if not (LONDON / "labels.csv").is_file():
-        reason = f"the London face set is not at {LONDON}"
-        if os.environ.get("ROBUSTNESS_REQUIRE_DATA") == "1":
-            pytest.fail(reason + " and ROBUSTNESS_REQUIRE_DATA=1 requires it")
-        pytest.skip(reason)
-    return LONDON

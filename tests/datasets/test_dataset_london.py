@@ -7,9 +7,9 @@ from pathlib import Path
 from robustness._datasets import detect_face, detect_format, load_dataset, load_image
 
 
-def test_london_set_loads_completely(london_root: Path) -> None:
-    assert detect_format(london_root) == "csv"
-    dataset = load_dataset(london_root)
+def test_london_set_loads_completely(london: Path) -> None:
+    assert detect_format(london) == "csv"
+    dataset = load_dataset(london)
     samples = dataset.samples
     assert (dataset.name, dataset.format, len(samples)) == ("london", "csv", 200)
     assert [s.error for s in samples if s.error is not None] == []

@@ -13,12 +13,21 @@ import robustness._metrics as metrics
 from robustness._metrics import summarize
 from robustness._types import ItemResult
 
+# Keys added for MLLM runs (prompts, repeats, refusal kinds); the original keys stay as they were.
+BLOCK_ADDED = {"coverage", "refusal_by_kind", "error_rate", "unparseable_rate", "refusal_rate_ci",
+               "retest"}
 CLEAN_KEYS = {"n", "answered", "mae", "mae_ci", "cs5", "cs5_ci", "gender_acc", "gender_acc_ci",
-              "age_group_acc", "bias", "refusal_rate", "prompt"}
+              "age_group_acc", "bias", "refusal_rate", "prompt"} | BLOCK_ADDED
 CONDITION_KEYS = {"perturbation", "severity", "prompt", "n", "answered", "mae", "mae_ci", "cs5",
                   "gender_acc", "age_group_acc", "bias", "refusal_rate", "age_shift_mean",
-                  "age_shift_mean_ci", "age_shift_p90", "gender_flip_rate", "gender_flip_rate_ci"}
-RATES = ("cs5", "gender_acc", "age_group_acc", "refusal_rate", "gender_flip_rate")
+                  "age_shift_mean_ci", "age_shift_p90", "gender_flip_rate", "gender_flip_rate_ci"
+                  } | BLOCK_ADDED | {"age_shift_mean_vs_retest"}
+MODEL_KEYS = {"clean", "clean_by_prompt", "conditions", "prompt_sensitivity", "refusals"}
+RETEST_KEYS = {"repeats", "groups", "age_sd_mean", "age_sd_mean_ci", "gender_change_rate"}
+SENSITIVITY_KEYS = {"prompts", "samples", "age_sd_mean", "age_sd_mean_ci", "age_range_mean",
+                    "gender_disagreement_rate", "per_prompt_mae"}
+RATES = ("cs5", "gender_acc", "age_group_acc", "refusal_rate", "gender_flip_rate", "coverage",
+         "error_rate", "unparseable_rate")
 
 
 def item(
@@ -49,7 +58,7 @@ def test_keys_ordering_and_prompts() -> None:
     summary = summarize(rows, n_boot=20)
     assert list(summary) == ["m"]
     model = summary["m"]
-    assert set(model) == {"clean", "clean_by_prompt", "conditions"}
+    assert set(model) == MODEL_KEYS
     assert set(model["clean"]) == CLEAN_KEYS
     assert model["clean"]["prompt"] == "B"  # first prompt in order of appearance
     assert list(model["clean_by_prompt"]) == ["B", "A"]
@@ -61,6 +70,10 @@ def test_keys_ordering_and_prompts() -> None:
         ("blur", 1, "B"), ("blur", 1, "A"), ("blur", 2, "B"), ("blur", 2, "A"),
     ]
     assert summarize([]) == {}
+    # two prompts: prompt sensitivity is there (no repeats: no retest), and no refusals at all
+    assert set(model["prompt_sensitivity"]) == SENSITIVITY_KEYS
+    assert model["prompt_sensitivity"]["prompts"] == ["B", "A"]
+    assert model["clean"]["retest"] is None and model["refusals"] == []
 
 
 def test_model_without_clean_rows() -> None:
@@ -120,7 +133,7 @@ _rows = st.builds(
     age_high=_bounds,
     gender_true=_genders,
     subject_id=st.sampled_from([None, "x", "y"]),
-    refusal_kind=st.sampled_from([None, "policy"]),
+    refusal_kind=st.sampled_from([None, "policy", "safety"]),
 )
 
 
@@ -142,3 +155,48 @@ def test_summarize_never_raises_and_rates_are_fractions(rows: list[ItemResult], 
             for key, value in group.items():
                 if key.endswith("_ci") and value is not None:
                     assert value[0] <= value[1]
+            _check_added_figures(group)
+        _check_model_figures(model)
+
+
+def _check_interval(interval: list[float] | None, low: float, high: float) -> None:
+    assert interval is None or low <= interval[0] <= interval[1] <= high, interval
+
+
+def _check_added_figures(group: dict[str, Any]) -> None:
+    """The MLLM figures of one block: fractions are fractions, and they add up as they must."""
+    kinds = group["refusal_by_kind"]
+    assert all(0.0 <= rate <= 1.0 for rate in kinds.values())
+    assert sum(kinds.values()) <= 1.0 + 1e-9  # each asked row has at most one kind
+    if group["n"]:
+        assert group["coverage"] + group["error_rate"] <= 1.0 + 1e-9
+    else:
+        assert group["coverage"] is None and group["error_rate"] is None
+    _check_interval(group["refusal_rate_ci"], 0.0, 1.0)
+    retest = group["retest"]
+    if retest is not None:
+        assert set(retest) == RETEST_KEYS and retest["repeats"] >= 2
+        assert retest["age_sd_mean"] is None or retest["age_sd_mean"] >= 0.0
+        assert (retest["age_sd_mean"] is None) == (retest["groups"] == 0)
+        rate = retest["gender_change_rate"]
+        assert rate is None or 0.0 <= rate <= 1.0
+        _check_interval(retest["age_sd_mean_ci"], 0.0, float("inf"))
+    ratio = group.get("age_shift_mean_vs_retest")
+    assert ratio is None or ratio >= 0.0
+
+
+def _check_model_figures(model: dict[str, Any]) -> None:
+    sensitivity = model["prompt_sensitivity"]
+    assert (sensitivity is None) == (len(model["clean_by_prompt"]) < 2)
+    if sensitivity is not None:
+        assert set(sensitivity) == SENSITIVITY_KEYS
+        rate = sensitivity["gender_disagreement_rate"]
+        assert rate is None or 0.0 <= rate <= 1.0
+        sd, spread = sensitivity["age_sd_mean"], sensitivity["age_range_mean"]
+        assert (sd is None) == (spread is None) == (sensitivity["samples"] == 0)
+        if sd is not None:
+            assert 0.0 <= sd <= spread / 2 + 1e-6  # a population SD is at most half the range
+        _check_interval(sensitivity["age_sd_mean_ci"], 0.0, float("inf"))
+    for row in model["refusals"]:
+        assert set(row) == {"perturbation", "severity", "prompt", "kind", "rate"}
+        assert 0.0 < row["rate"] <= 1.0

@@ -16,9 +16,10 @@ import pytest
 import perturbations as P
 from perturbations import _blur
 
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # it imports scipy.ndimage.interpolation
-    corruptions = pytest.importorskip("imagecorruptions")
+    import imagecorruptions as corruptions
 
 AT_224 = P.Boxes(face=(100.0, 50.0, 324.0, 274.0))
 PAIRS = [

@@ -41,7 +41,9 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_items_are_replaced_not_duplicated(tmp_path: Path) -> None:
-    prediction = Prediction(outcome="answer", age=31.5, gender="female", gender_confidence=0.9)
+    prediction = Prediction(outcome="answer", age=31.5, gender="female", gender_confidence=0.9,
+                            latency_ms=12.5, raw_text="about 31", tokens_in=90, tokens_out=4,
+                            finish_reason="stop", system_fingerprint="fp_1")
     with Store(tmp_path / "r.sqlite") as store:
         store.begin_run("run1", {"a": 1})
         store.record("run1", [_item("a", "k1")], {"k1": ("m", "fp", prediction)})

@@ -1,0 +1,189 @@
+"""Reading an age (a number, a range or an age phrase) out of folded answer text.
+
+Free text is full of numbers that are not ages: confidence percentages, image sizes, years, step
+numbers, "over 40" in a general remark, "20 years of experience" in an expert persona's answer.
+So a number counts only with a cue that makes it an age, tried strongest first:
+
+1. a label: ``age: 34``, ``estimated age range 25-30``, ``edad: 34``;
+2. a unit: ``34 years old``, ``34-year-old``, ``34 yo``, ``34 años``;
+3. an estimate cue: ``about 34``, ``looks 34``, ``I'd say 34`` (and nothing after it but
+   punctuation, a gender word or "and"/"or" — "about 3 people" is no age);
+4. an age phrase in context: ``late twenties``, ``in her 30s``, ``mid-40s``;
+5. a life stage: ``teenager``, ``middle-aged``.
+
+``read_age_relaxed`` reads a segment already known to hold the answer (a ``Final answer:`` line, a
+JSON string, a bare ``34 female``) and also accepts a bare number or phrase there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ._words import AGE_WORDS, DECADE_SPANS, DECADE_WORDS, TEEN_SPANS
+
+__all__ = [
+    "Age", "age_from_number", "age_from_range", "blank_hedges", "read_age", "read_age_relaxed",
+]
+
+MIN_AGE, MAX_AGE = 0.0, 120.0
+
+
+class Age(NamedTuple):
+    """A point estimate in years, with the range it came from (both ``None`` for a number)."""
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+
+
+_N = r"(?<![\w.])\d{1,3}(?:\.\d+)?(?!\d)"
+_DECADE_NAMES = "|".join(DECADE_WORDS)
+_DECADE_NAME = rf"(?:{_DECADE_NAMES}|[2-9]0(?:'?s\b|[\s-]*something))"
+# "early 30s", "mid-to-late 20s", "late 30s to early 40s", "thirty-something".
+_DECADE = (
+    r"(?:(?P<mod>early|mid|late)(?:[\s-]+to[\s-]+(?P<mod2>mid|late))?[\s-]*)?"
+    rf"(?P<dec>{_DECADE_NAME})"
+    rf"(?:\s*(?:-|\bto\b)\s*(?P<mod3>early|mid|late)?[\s-]*(?P<dec2>{_DECADE_NAME}))?"
+)
+_EXPR = (
+    rf"(?:between|entre)\s+(?P<b_lo>{_N})\s*(?:and|y|-|to)\s*(?P<b_hi>{_N})"
+    rf"|(?P<r_lo>{_N})(?:\s*[-~]\s*|\s+(?:to|a|or|o)\s+)(?P<r_hi>{_N})"
+    rf"|(?P<pm_mid>{_N})\s*(?:±|\+/-|\+-)\s*(?P<pm_d>{_N})"
+    rf"|{_DECADE}"
+    rf"|(?P<n>{_N})"
+)
+_LABEL = re.compile(rf"\b(?:age[sd]?|edad(?:es)?)\b[^\d\n.,;!?#]{{0,30}}?(?:{_EXPR})")
+_UNIT = re.compile(
+    rf"(?:{_EXPR})[\s-]*(?:years?[\s-]*old|yrs?[\s-]*old|y/?o\b|y\.o\.|anos\b|"
+    r"(?:years?|yrs?)\b(?!\s+(?:of(?!\s+age)|ago|in|into|experience|later|before|after|since|back|earlier)"
+    r"\b))"
+)
+_CUE_WORDS = (
+    r"about|around|approximately|approx|roughly|circa|maybe|probably|likely|perhaps|"
+    r"aproximadamente|unos|unas|alrededor de|cerca de|looks?(?: to be)?(?: like)?|"
+    r"appears?(?: to be)?|seems?(?: to be)?|estimated?(?: at)?|estimate|guess|"
+    r"i'd say|i would say|i'd guess|i would guess|tiene|parece tener|"
+    r"(?:he|she|they|person|individual|subject|man|woman|boy|girl|lady|guy|who)"
+    r"(?:'s|\s+is|\s+are|'re)(?:\s+(?:probably|likely|maybe|possibly))?|"
+    r"(?:man|woman|boy|girl|person|lady|gentleman|guy|individual|child) of"
+)
+_CUE = re.compile(
+    rf"(?:\b(?:{_CUE_WORDS})\b|~)[\s:]*(?:(?:about|around|approximately|roughly)\s+)?"
+    rf"(?:{_EXPR})(?=\s*(?:$|[.,;:!?)\]}}\"'\n/]|(?:and|or|but|with|y|o|pero|con|ish|give|"
+    r"plus|now|today|male|female|man|woman|boy|girl|hombre|mujer|masculino|femenino)\b|-ish))"
+)
+_DECADE_ONLY = re.compile(_DECADE)
+_DECADE_CONTEXT = re.compile(r"\b(?:in|into|en)\s+(?:(?:his|her|their|the|its|sus|los)\s+)?$")
+_LIFE_STAGE = re.compile(
+    r"\b(teenager|teenaged|teenage|teen|adolescente?|toddler|middle[\s-]aged)\b"
+)
+_ANY = re.compile(_EXPR)
+
+# What follows a number that is a measurement or a count, not an age.
+_NOT_AGE_AFTER = re.compile(
+    r"\s*(?:%|percent|per\s*cent|\+(?!/?-)|px|pixels?|p\b|[x×]\s*\d|cm|mm|kg|lbs?|pounds|"
+    r"ft|feet|foot|inch|inches|\"|'\s*\d|°|degrees?|:\d|/\d|fps|dpi|mp\b|k\b|st\b|nd\b|rd\b|th\b|"
+    r"am\b|pm\b|people|persons?|individuals|faces?|images?|photos?|pictures?|steps?|"
+    r"points?|hours?|minutes?|seconds?|days?|weeks?|months?|times|percentile)"
+)
+# What precedes a number that is a bound, an error margin, an index or a score, not an estimate:
+# "over 40", "give or take 5", "an error of about 5 years", "step 2", "8 out of 10".
+_NOT_AGE_BEFORE = re.compile(
+    r"(?:\b(?:over|under|above|below|than|least|most|after|before|until|since|by|step|fig|"
+    r"figure|no\.|number|version|page|top|level|score|rating|size|resolution|confidence|"
+    r"probability|scale|out\s+of|take|minus|plus|error|errors|margin|within|accuracy|off|"
+    r"deviation|mae|uncertainty|tolerance)(?:\s+(?:of|by))?"
+    r"(?:\s+(?:about|around|approximately|roughly|up\s+to|just|only))?\s*"
+    r"|[$€£#×]\s*|\d\s*/\s*|\bx\s*)$"
+)
+# "could be anywhere between 20 and 40" and "in their 20s or 30s" commit to no estimate.
+_HEDGES = re.compile(
+    r"\banywhere\s+(?:between|from)\b[^.;\n]{0,40}"
+    r"|\b(?:teenager|teenage|teen|adolescent|toddler|middle[\s-]aged)\s+or\s+(?:an?\s+)?[a-z-]+"
+    rf"|\b(?:{_DECADE_NAMES}|\d0'?s)\s+or\s+(?:(?:early|mid|late)[\s-]*)?(?:{_DECADE_NAMES}|\d0'?s)"
+)
+
+
+def blank_hedges(folded: str) -> str:
+    """Replace non-committal spans with spaces, so no estimate is read out of them."""
+    return _HEDGES.sub(lambda m: " " * len(m.group()), folded)
+
+
+def read_age(folded: str) -> Age | None:
+    """The first age found by the strongest cue (see the module docstring), or ``None``."""
+    for pattern in (_LABEL, _UNIT, _CUE):
+        for match in pattern.finditer(folded):
+            age = _interpret(match, folded)
+            if age is not None:
+                return age
+    for match in _DECADE_ONLY.finditer(folded):
+        window = max(0, match.start() - 24)
+        # "30s" alone may be a decade of fashion; "early 30s", "in her 30s", "30-something"
+        # can only be an age.
+        has_context = (match.group("mod") or match.group("dec").endswith("something")
+                       or _DECADE_CONTEXT.search(folded, window, match.start()))
+        if has_context and (age := _interpret(match, folded)) is not None:
+            return age
+    if (stage := _LIFE_STAGE.search(folded)) is not None:
+        return age_from_range(*AGE_WORDS[re.sub(r"[\s-]+", " ", stage.group(1))])
+    return None
+
+
+def read_age_relaxed(segment: str) -> Age | None:
+    """Like ``read_age``, but a bare number or phrase in ``segment`` also counts."""
+    age = read_age(segment)
+    if age is not None:
+        return age
+    for match in _ANY.finditer(segment):
+        if (age := _interpret(match, segment)) is not None:
+            return age
+    return None
+
+
+def _interpret(match: re.Match[str], text: str) -> Age | None:
+    groups = match.groupdict()
+    if groups["dec"] is not None:
+        low = _decade_span(groups["dec"], groups["mod"] or "")[0]
+        if groups["dec2"] is not None:
+            high = _decade_span(groups["dec2"], groups["mod3"] or "")[1]
+        else:
+            high = _decade_span(groups["dec"], groups["mod2"] or groups["mod"] or "")[1]
+        return age_from_range(low, high)
+    numeric_start = min(match.start(g) for g in groups if groups[g] is not None)
+    numeric_end = max(match.end(g) for g in groups if groups[g] is not None)
+    if _NOT_AGE_BEFORE.search(text, max(0, numeric_start - 40), numeric_start):
+        return None
+    if _NOT_AGE_AFTER.match(text, numeric_end):
+        return None
+    if groups["n"] is not None:
+        return age_from_number(float(groups["n"]))
+    if groups["pm_mid"] is not None:
+        middle, spread = float(groups["pm_mid"]), float(groups["pm_d"])
+        return age_from_range(middle - spread, middle + spread)
+    low, high = groups["b_lo"] or groups["r_lo"], groups["b_hi"] or groups["r_hi"]
+    return age_from_range(float(low), float(high))
+
+
+def _decade_span(name: str, modifier: str) -> tuple[int, int]:
+    start = DECADE_WORDS.get(name)
+    if start is None:
+        start = int(name[:2])  # "30s", "30's", "30-something"
+    if start == 10:
+        return TEEN_SPANS[modifier]
+    low, high = DECADE_SPANS[modifier]
+    return low + start, high + start
+
+
+def age_from_number(value: float) -> Age | None:
+    """``value`` as an age, or ``None`` outside 0-120 years."""
+    return Age(float(value)) if MIN_AGE <= value <= MAX_AGE else None
+
+
+def age_from_range(low: float, high: float) -> Age | None:
+    """The range as an age (point = midpoint), or ``None`` when reversed or outside 0-120."""
+    if not MIN_AGE <= low <= high <= MAX_AGE:
+        return None
+    if low == high:
+        return Age(float(low))
+    return Age((low + high) / 2, float(low), float(high))

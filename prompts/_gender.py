@@ -1,0 +1,134 @@
+"""Reading a gender out of folded answer text, without guessing.
+
+Matching is by whole words, so "female" never reads as "male", nor "human", "Emmanuel" or
+"manly" as "man", nor "women" as "men". Evidence is tried strongest first and the first tier
+that decides wins:
+
+1. a label: ``gender: female``, ``sex: M``, ``género: masculino``;
+2. singular words naming the person (man, woman, girl, hombre, mujer, ...);
+3. plurals and style adjectives (women, men, feminine), which mostly appear in comparisons;
+4. pronouns (he/him/his, she/her/hers, él, ella), with "he or she" and "they" meaning nothing.
+
+Both genders in one tier ("could be male or female") or a negated word ("not a man") give no
+gender: the parser never turns a denial or a doubt into an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final, Literal
+
+from ._words import FEMALE_PLURALS, FEMALE_WORDS, MALE_PLURALS, MALE_WORDS
+
+__all__ = ["WITHHELD", "Gender", "GenderReading", "read_gender", "read_gender_relaxed"]
+
+Gender = Literal["male", "female"]
+WITHHELD: Final = "withheld"
+# A gender, WITHHELD (the answer said it cannot or will not tell), or None (nothing said).
+GenderReading = Literal["male", "female", "withheld"] | None
+
+_SIDES = {word: "male" for word in MALE_WORDS} | {word: "female" for word in FEMALE_WORDS}
+_PLURAL_SIDES = {w: "male" for w in MALE_PLURALS} | {w: "female" for w in FEMALE_PLURALS}
+# Single letters only where the answer is known to be terse. Spanish H/M (hombre/mujer) is not
+# read: its "M" would clash with the English "M" for male.
+_LETTERS = {"m": "male", "f": "female"}
+_UNKNOWN = frozenset({
+    "unknown", "undetermined", "undeterminable", "indeterminate", "unclear", "uncertain",
+    "ambiguous", "unsure", "n/a", "na", "none", "null", "not", "cannot", "can't", "unspecified",
+    "desconocido", "indeterminado", "incierto", "neither", "other", "either",
+})
+
+
+def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    # "non-male" is no answer, but "female-presenting" is one: hyphens count only before.
+    alternatives = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w'-])({alternatives})(?!\w)")
+
+
+_WORDS = _word_pattern(_SIDES)
+_PLURALS = _word_pattern(_PLURAL_SIDES)
+_LABEL = re.compile(
+    r"\b(?:gender|sex|genero|sexo)\b\s*[\"']?\s*(?:[:=-]|\bis\b|\bwould be\b|\bappears to be\b|"
+    r"\bseems to be\b|\blooks\b|\bes\b|\bparece(?: ser)?\b)\s*[\"']?\s*"
+    r"(?:(?:probably|likely|most likely|apparently|probablemente)\s+)?(?:(?:an?|una?)\s+)?"
+    r"(?P<value>[a-z']+)(?P<rest>\s*(?:\bor\b|/|\bo\b)\s*[a-z]+)?"
+)
+# A negation or a condition shortly before a gender word: "not a man", "no es un hombre",
+# "whether the person is a woman". Commas end the reach, so "not sure, but a woman" still reads.
+_NEGATED = re.compile(
+    r"\b(?:not|isn't|isnt|aren't|wasn't|never|nor|neither|whether|if|ni|no\s+(?:es|parece|era))"
+    r"\b(?:\s+[a-z']+){0,3}\s*$"
+)
+_AMBIGUOUS_PRONOUNS = re.compile(
+    r"\b(?:he or she|she or he|he/she|she/he|s/he|his or her|her or his|his/her|her/his|"
+    r"him or her|her or him|him/her|her/him|él o ella|ella o él|el o ella)\b"
+)
+_MALE_PRONOUNS = re.compile(r"\b(?:he|him|his|himself|él)\b")
+_FEMALE_PRONOUNS = re.compile(r"\b(?:she|her|hers|herself|ella)\b")
+
+
+def read_gender(folded: str, accented: str) -> GenderReading:
+    """The gender the text states, strongest evidence first (see the module docstring)."""
+    label = _read_label(folded)
+    if label is not None:
+        return label
+    decided, gender = _read_words(_WORDS, _SIDES, folded)
+    if decided:
+        return gender
+    decided, gender = _read_words(_PLURALS, _PLURAL_SIDES, folded)
+    if decided and gender is not None:
+        return gender
+    return _read_pronouns(accented)
+
+
+def read_gender_relaxed(segment: str) -> GenderReading:
+    """Like ``read_gender`` on a segment known to hold the answer; ``M``/``F`` letters count."""
+    label = _read_label(segment)
+    if label is not None:
+        return label
+    decided, gender = _read_words(_WORDS, _SIDES, segment)
+    if decided:
+        return gender
+    letters = {_LETTERS[m] for m in re.findall(r"(?<![a-z'])([mf])(?![\w'])", segment)}
+    if len(letters) == 1:
+        return letters.pop()  # type: ignore[return-value]
+    decided, gender = _read_words(_PLURALS, _PLURAL_SIDES, segment)
+    return gender if decided else None
+
+
+def _read_label(text: str) -> GenderReading:
+    for match in _LABEL.finditer(text):
+        value = match.group("value").strip("'")
+        side = _SIDES.get(value) or _PLURAL_SIDES.get(value) or _LETTERS.get(value)
+        if match.group("rest") and side is not None:
+            other = match.group("rest").split()[-1].strip("/")
+            if (_SIDES.get(other) or _LETTERS.get(other)) not in (None, side):
+                return WITHHELD  # "gender: male or female" answers nothing
+        if side is not None:
+            return side  # type: ignore[return-value]
+        if value in _UNKNOWN or value.startswith(("undetermin", "indetermin", "unknow")):
+            return WITHHELD
+    return None
+
+
+def _read_words(pattern: re.Pattern[str], sides: dict[str, str],
+                text: str) -> tuple[bool, GenderReading]:
+    """(whether this tier decides, its gender): a tier with any hit decides, maybe on none."""
+    found: set[str] = set()
+    for match in pattern.finditer(text):
+        if _NEGATED.search(text, max(0, match.start() - 32), match.start()):
+            return True, None
+        found.add(sides[match.group(1)])
+    if not found:
+        return False, None
+    return True, (found.pop() if len(found) == 1 else None)  # type: ignore[return-value]
+
+
+def _read_pronouns(accented: str) -> GenderReading:
+    text = _AMBIGUOUS_PRONOUNS.sub(" ", accented)
+    male = _MALE_PRONOUNS.search(text) is not None
+    female = _FEMALE_PRONOUNS.search(text) is not None
+    if male != female:
+        return "male" if male else "female"
+    return None

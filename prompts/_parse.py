@@ -1,0 +1,152 @@
+"""``parse_answer``: one MLLM reply (text plus the API's refusal signals) → ``ParsedAnswer``.
+
+Signals are read strongest first (FIELD.md §8): the API's ``refusal`` field, then
+``finish_reason == "content_filter"``, then the text. In the text each field is taken from the
+first source that speaks about it — a JSON object, the ``Final answer:`` line, a terse reply such
+as ``34 female``, then free text — so a format the prompt asked for outranks the reasoning around
+it, and a field the structured part withholds ("gender": null) is not fished out of the prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._age import Age, blank_hedges, read_age, read_age_relaxed
+from ._answer import ParsedAnswer
+from ._gender import WITHHELD, GenderReading, read_gender, read_gender_relaxed
+from ._json import AgeReading, read_json
+from ._refusal import RefusalKind, RefusalSignal, fields_mentioned, find_refusals
+from ._text import Prepared, prepare
+from ._words import AGE_WORDS, FEMALE_WORDS, MALE_WORDS
+
+__all__ = ["parse_answer"]
+
+_FINAL = re.compile(
+    r"\b(?:final answer|respuesta final)\s*(?:is\s*|es\s*)?[:\-]\s*(?P<rest>[^\n]*)"
+    r"|(?m:^[^\S\n]*(?:answer|respuesta)\s*[:\-]\s*(?P<line>[^\n]*))"
+)
+# A terse reply ("34 female", "Female, 34", "25-30 M", "Edad: 34 años, género: femenino") uses
+# only these words; any other word means free text, where a bare number is no age.
+_TERSE_WORDS = frozenset(
+    "age aged edad gender sex genero sexo years year yrs yr old yo y o anos ano approximately "
+    "approx about around roughly circa ca est estimated estimate aproximadamente unos unas and or "
+    "to between entre final answer respuesta is probably likely the a an un una de person persona "
+    "s ish m f".split()
+) | MALE_WORDS | FEMALE_WORDS | {word for phrase in AGE_WORDS for word in phrase.split()}
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z']+")
+_TERSE_MAX_CHARS = 80
+_RANGE_JOIN = re.compile(r"\d\s*(?:[-~]|\b(?:to|a|or|o|and|y)\b)\s*\d")
+
+
+def parse_answer(
+    text: str | None, *, refusal: str | None = None, finish_reason: str | None = None
+) -> ParsedAnswer:
+    """Read age, gender and any refusal out of one MLLM reply. Never raises.
+
+    Args:
+        text: The message content (``None`` when the API returned none).
+        refusal: The API's refusal field (OpenAI ``message.refusal``); any non-blank value makes
+            the answer a refusal of kind ``api_refusal``, whatever the text says.
+        finish_reason: The API's stop reason; ``"content_filter"`` makes a refusal of that kind.
+
+    Returns:
+        The reading; a refused or missing field is ``None``, never imputed.
+
+    Example:
+        >>> parse_answer("She looks about 34 years old.")
+        ParsedAnswer(age=34.0, age_low=None, age_high=None, gender='female', outcome='answer', \
+refusal_kind=None)
+    """
+    if refusal is not None and (not isinstance(refusal, str) or refusal.strip()):
+        return ParsedAnswer(outcome="refusal", refusal_kind="api_refusal")
+    if finish_reason == "content_filter":
+        return ParsedAnswer(outcome="refusal", refusal_kind="content_filter")
+    if isinstance(text, bytes | bytearray):
+        text = bytes(text).decode("utf-8", "replace")
+    if not isinstance(text, str) or not text.strip():
+        return ParsedAnswer()
+    prepared = prepare(text)
+    age, gender = _read_fields(prepared)
+    found_age = age if isinstance(age, Age) else None
+    found_gender = gender if gender in ("male", "female") else None
+    values = {
+        "age": found_age.value if found_age else None,
+        "age_low": found_age.low if found_age else None,
+        "age_high": found_age.high if found_age else None,
+        "gender": found_gender,
+    }
+    if found_age is not None and found_gender is not None:
+        return ParsedAnswer(**values, outcome="answer")  # type: ignore[arg-type]
+    signals = find_refusals(prepared.folded)
+    withheld = {name for name, value in (("age", age), ("gender", gender)) if value == WITHHELD}
+    if found_age is not None or found_gender is not None:
+        missing, answered = ("gender", "age") if found_age is not None else ("age", "gender")
+        kind = _kind_for_missing(signals, missing, answered)
+        if kind is None and missing in withheld:
+            kind = "cannot_determine"
+        return ParsedAnswer(**values, outcome="partial", refusal_kind=kind)  # type: ignore[arg-type]
+    if signals:
+        return ParsedAnswer(outcome="refusal", refusal_kind=signals[0].kind)
+    if withheld:
+        return ParsedAnswer(outcome="refusal", refusal_kind="cannot_determine")
+    return ParsedAnswer()
+
+
+def _read_fields(prepared: Prepared) -> tuple[AgeReading, GenderReading]:
+    """Each field from the first source that speaks about it (see the module docstring)."""
+    folded = blank_hedges(prepared.folded)
+    age: AgeReading = None
+    gender: GenderReading = None
+    from_json = read_json(prepared.raw)
+    if from_json is not None:
+        age, gender = from_json
+    segment = _final_segment(folded) or _terse(folded)
+    if segment is not None:
+        age = age if age is not None else read_age_relaxed(segment)
+        gender = gender if gender is not None else read_gender_relaxed(segment)
+    if age is None:
+        age = read_age(folded)
+    if gender is None:
+        gender = read_gender(folded, prepared.accented)
+    return age, gender
+
+
+def _final_segment(folded: str) -> str | None:
+    """The text after the last ``Final answer:`` (or a line-initial ``Answer:``)."""
+    match = None
+    for match in _FINAL.finditer(folded):
+        pass
+    if match is None:
+        return None
+    segment = match.group("rest") if match.group("rest") is not None else match.group("line")
+    if segment.strip():
+        return segment
+    following = [line for line in folded[match.end():].splitlines() if line.strip()]
+    return following[0] if following else None
+
+
+def _terse(folded: str) -> str | None:
+    if len(folded) > _TERSE_MAX_CHARS:
+        return None
+    tokens = _TOKEN.findall(folded)
+    if not tokens or not all(token[0].isdigit() or token in _TERSE_WORDS for token in tokens):
+        return None
+    # One age, or one range: "25-30 male" is terse, "[1, 2, 3]" is a list of numbers.
+    numbers = sum(token[0].isdigit() for token in tokens)
+    if numbers > 2 or (numbers == 2 and not _RANGE_JOIN.search(folded)):
+        return None
+    return folded
+
+
+def _kind_for_missing(signals: list[RefusalSignal], missing: str,
+                      answered: str) -> RefusalKind | None:
+    """The strongest refusal that can be about the missing field.
+
+    A refusal whose clause talks only about the field that was answered anyway ("impossible to
+    know the exact age, but about 30") says nothing about the missing one.
+    """
+    for signal in signals:
+        mentioned = fields_mentioned(signal.clause)
+        if missing in mentioned or answered not in mentioned:
+            return signal.kind
+    return None

@@ -1,0 +1,82 @@
+"""Text clean-up shared by every reader of an answer: one canonical form, computed once.
+
+Models write the same answer many ways: curly quotes, en dashes in ranges, Markdown bold,
+full-width digits, "thirty-five", accents or none. Matching runs on a folded copy in which all of
+that is one spelling, so the patterns elsewhere stay few and readable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ._words import NUMBER_WORDS
+
+__all__ = ["MAX_CHARS", "Prepared", "fold", "prepare"]
+
+# Answers are a few hundred characters; a megabyte of junk is read at its two ends only, which is
+# where an answer or a final line would be, and keeps every pattern's cost bounded.
+MAX_CHARS = 20_000
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63"), "-")
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032"), "'") | dict.fromkeys(
+    map(ord, "\u201c\u201d\u201e\u201f\u2033"), '"'
+)
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_MARKDOWN = re.compile(r"[*#`]+")
+
+_UNITS = {"one": 1, "un": 1, "uno": 1, "una": 1} | {
+    word: value for word, value in NUMBER_WORDS.items() if value < 10
+}
+_TENS = {word: value for word, value in NUMBER_WORDS.items() if value >= 20 and value % 10 == 0}
+_COMPOUND = re.compile(
+    rf"\b({'|'.join(_TENS)})(?:(?:[ -]+|\s+y\s+)({'|'.join(_UNITS)}))?\b"
+)
+_SINGLE = re.compile(rf"\b({'|'.join(w for w in NUMBER_WORDS if w not in _TENS)})\b")
+# "1." / "2)" at the start of a line of a multi-line answer numbers reasoning steps, not ages.
+_LIST_MARKER = re.compile(r"(?m)^([ \t]*)\d{1,2}[.)](?=[ \t])")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An answer in the forms the readers need.
+
+    Attributes:
+        raw: Unicode-normalised text with straight quotes and dashes, case kept (for JSON).
+        accented: ``raw`` lower-cased, accents kept (Spanish "él" differs from "el").
+        folded: ``accented`` without accents or Markdown, number words as digits and list
+            markers blanked: what the age, gender and refusal patterns read.
+    """
+
+    raw: str
+    accented: str
+    folded: str
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and drop its accents (``"Género"`` → ``"genero"``)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def prepare(text: str) -> Prepared:
+    """Normalise one answer; total on any string, never raises."""
+    if len(text) > MAX_CHARS:
+        half = MAX_CHARS // 2
+        text = f"{text[:half]}\n{text[-half:]}"
+    raw = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_QUOTES)
+    raw = _CONTROL.sub(" ", _INVISIBLE.sub("", raw))
+    accented = raw.lower()
+    folded = _MARKDOWN.sub("", fold(accented)).replace("|", " ")
+    folded = _COMPOUND.sub(_compound_digits, folded)
+    folded = _SINGLE.sub(lambda m: str(NUMBER_WORDS[m.group(1)]), folded)
+    if sum(1 for line in folded.splitlines() if line.strip()) > 1:
+        folded = _LIST_MARKER.sub(lambda m: m.group(1) + "#", folded)
+    return Prepared(raw=raw, accented=accented, folded=folded)
+
+
+def _compound_digits(match: re.Match[str]) -> str:
+    unit = _UNITS[match.group(2)] if match.group(2) else 0
+    return str(_TENS[match.group(1)] + unit)

