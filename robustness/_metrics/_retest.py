@@ -8,12 +8,14 @@ A block has a ``retest`` figure only when some group has at least two repeats; o
 - ``groups``: groups with at least two usable predicted ages, the ones ``age_sd_mean`` averages.
 - ``age_sd_mean``: mean over those groups of the population SD (ddof 0) of their ages.
 - ``age_sd_mean_ci``: cluster-bootstrap interval of that mean (one value per group).
+- ``age_diff_mean``: mean over those groups of the mean |difference| between two of their ages
+  (every pair): the same kind of figure as a condition's ``age_shift_mean``, for re-asking.
 - ``gender_change_rate``: share of groups with at least two predicted genders whose genders are
   not all the same.
 
 Refused, unparseable and errored repeats are dropped, never imputed. A condition row's
-``age_shift_mean_vs_retest`` is its ``age_shift_mean`` over the ``age_sd_mean`` of its prompt's
-clean block (see ``shift_vs_retest`` for how to read it).
+``age_shift_mean_vs_retest`` is its ``age_shift_mean`` over the ``age_diff_mean`` of its prompt's
+clean block: about 1 when a perturbation moves answers no more than asking again does.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ def retest(rows: Sequence[ItemResult], interval: Interval) -> dict[str, Any] | N
     if most < 2:
         return None
     spreads: list[float] = []
+    diffs: list[float] = []
     clusters: list[str] = []
     changes: list[float] = []
     for key in sorted(groups):  # sorted: the figures do not depend on the order of the rows
@@ -70,6 +73,7 @@ def retest(rows: Sequence[ItemResult], interval: Interval) -> dict[str, Any] | N
         genders = [gender for row in repeats if (gender := predicted_gender(row)) is not None]
         if len(ages) >= 2:
             spreads.append(population_sd(ages))
+            diffs.append(_mean_pair_difference(ages))
             clusters.append(cluster_key(repeats[0]))
         if len(genders) >= 2:
             changes.append(float(len(set(genders)) > 1))
@@ -79,25 +83,30 @@ def retest(rows: Sequence[ItemResult], interval: Interval) -> dict[str, Any] | N
         "groups": len(spreads),
         "age_sd_mean": mean_or_none(spreads),
         "age_sd_mean_ci": interval(spread, "retest_age_sd_mean"),
+        "age_diff_mean": mean_or_none(diffs),
         "gender_change_rate": mean_or_none(changes),
     }
+
+
+def _mean_pair_difference(ages: Sequence[float]) -> float:
+    values = np.asarray(ages, dtype=float)
+    pairs = np.abs(values[:, None] - values[None, :])[np.triu_indices(len(values), k=1)]
+    return float(pairs.mean())
 
 
 def shift_vs_retest(
     age_shift_mean: float | None, clean_retest: Mapping[str, Any] | None
 ) -> float | None:
-    """``age_shift_mean`` / the clean block's retest ``age_sd_mean``; ``None`` unless both exist.
+    """``age_shift_mean`` / the clean block's retest ``age_diff_mean``; ``None`` unless both exist.
 
-    Above 1 the perturbed answers sit further from the clean ones than one re-ask's SD. It is not
-    a "no effect" line: ``age_shift_mean`` is a mean |difference| of two answers, each with its own
-    retest noise, so pure noise already gives a ratio above 1 (for normal noise of SD σ, the shift
-    is about 1.13 σ while the population SD of R repeats averages about 0.56 σ for R = 2, 0.72 σ
-    for R = 3, tending to σ: ratios near 2.0, 1.6 and 1.13). ``None`` when the clean answers never
-    moved on re-asking (SD 0): any shift is then the perturbation's, and no ratio expresses it.
+    Both are mean |differences| between two answers to the same sample — one across the
+    perturbation, one across re-asking — so pure sampling noise gives a ratio near 1, and a ratio
+    well above 1 means the perturbation moves answers more than asking again does. ``None`` when
+    re-asking never moved the clean answers (difference 0): any shift is then the perturbation's.
     """
     if age_shift_mean is None or clean_retest is None:
         return None
-    spread = clean_retest["age_sd_mean"]
-    if spread is None or spread == 0.0 or not math.isfinite(age_shift_mean / spread):
+    noise = clean_retest["age_diff_mean"]
+    if noise is None or noise == 0.0 or not math.isfinite(age_shift_mean / noise):
         return None
-    return float(age_shift_mean / spread)
+    return float(age_shift_mean / noise)

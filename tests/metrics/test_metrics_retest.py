@@ -49,10 +49,14 @@ CLEAN = [
     item("e", 0, age=25),
 ]
 CLEAN_SD = (2 + math.sqrt(8 / 3)) / 3
+# age_diff_mean: mean |difference| over each group's pairs of ages, then over groups:
+#   a: |30 - 34| = 4;  b: |20-22|, |20-24|, |22-24| = 2, 4, 2 -> 8/3;  c: 0
+#   (4 + 8/3 + 0) / 3 = 20/9 ≈ 2.222
+CLEAN_DIFF = 20 / 9
 
 # blur 1, sample a, repeats 0 and 1, each paired with the clean answer of its own repeat:
 #   repeat 0: 36 vs 30 -> shift 6;  repeat 1: 30 vs 34 -> shift 4;  age_shift_mean 5
-#   retest: one group (a, replicate 0), ages 36, 30 -> SD 3; no genders
+#   retest: one group (a, replicate 0), ages 36, 30 -> SD 3, mean pair difference 6; no genders
 # jpeg 1, sample a, replicates 0 and 1 at repeat 0: two groups of one repeat each -> no retest
 #   shifts vs clean a repeat 0 (30): 31 -> 1, 33 -> 3; age_shift_mean 2
 PERTURBED = [
@@ -67,6 +71,7 @@ def test_retest_of_the_clean_block() -> None:
     retest = summarize(CLEAN, n_boot=200)["m"]["clean"]["retest"]
     assert retest["repeats"] == 3 and retest["groups"] == 3
     assert retest["age_sd_mean"] == pytest.approx(CLEAN_SD)
+    assert retest["age_diff_mean"] == pytest.approx(CLEAN_DIFF)
     assert retest["gender_change_rate"] == 0.5
     lo, hi = retest["age_sd_mean_ci"]  # three clusters with SDs 2, 1.63 and 0
     assert 0.0 <= lo <= CLEAN_SD <= hi <= 2.0
@@ -76,12 +81,13 @@ def test_retest_of_conditions_and_ratio_to_clean_noise() -> None:
     blur, jpeg = summarize(CLEAN + PERTURBED, n_boot=200)["m"]["conditions"]
     assert blur["age_shift_mean"] == pytest.approx(5.0)
     assert blur["retest"] == {"repeats": 2, "groups": 1, "age_sd_mean": 3.0,
-                              "age_sd_mean_ci": None, "gender_change_rate": None}
-    # 5 / ((2 + sqrt(8/3)) / 3) = 15 / (2 + sqrt(8/3)) ≈ 4.129
-    assert blur["age_shift_mean_vs_retest"] == pytest.approx(5.0 / CLEAN_SD)
+                              "age_sd_mean_ci": None, "age_diff_mean": 6.0,
+                              "gender_change_rate": None}
+    # 5 / (20/9) = 2.25: the blur moves answers more than re-asking the clean image does
+    assert blur["age_shift_mean_vs_retest"] == pytest.approx(5.0 / CLEAN_DIFF)
     assert jpeg["age_shift_mean"] == pytest.approx(2.0)
     assert jpeg["retest"] is None  # replicates are not repeats
-    assert jpeg["age_shift_mean_vs_retest"] == pytest.approx(2.0 / CLEAN_SD)  # ≈ 1.652
+    assert jpeg["age_shift_mean_vs_retest"] == pytest.approx(2.0 / CLEAN_DIFF)  # 0.9
 
 
 def test_no_repeats_gives_none() -> None:
@@ -110,16 +116,16 @@ def test_repeats_without_usable_ages() -> None:
     rows = [item("a", 0, "refusal"), item("a", 1, "refusal")]
     retest = summarize(rows, n_boot=50)["m"]["clean"]["retest"]
     assert retest == {"repeats": 2, "groups": 0, "age_sd_mean": None, "age_sd_mean_ci": None,
-                      "gender_change_rate": None}
+                      "age_diff_mean": None, "gender_change_rate": None}
 
 
 def test_ratio_uses_the_clean_block_of_the_same_prompt() -> None:
-    # prompt p: clean repeats 30, 34 -> SD 2; prompt q: clean repeats 30, 30 -> SD 0
+    # prompt p: clean repeats 30, 34 -> pair difference 4; prompt q: 30, 30 -> 0
     rows = [item("a", 0, age=30, prompt="p"), item("a", 1, age=34, prompt="p"),
             item("a", 0, age=30, prompt="q"), item("a", 1, age=30, prompt="q"),
             item("a", 0, age=33, prompt="p", perturbation="blur", severity=1),  # shift 3
             item("a", 0, age=33, prompt="q", perturbation="blur", severity=1)]  # shift 3
     p_row, q_row = summarize(rows, n_boot=50)["m"]["conditions"]
     assert (p_row["prompt"], q_row["prompt"]) == ("p", "q")
-    assert p_row["age_shift_mean_vs_retest"] == pytest.approx(1.5)  # 3 / 2
+    assert p_row["age_shift_mean_vs_retest"] == pytest.approx(0.75)  # 3 / 4
     assert q_row["age_shift_mean_vs_retest"] is None  # 3 / 0

@@ -23,7 +23,8 @@ CONDITION_KEYS = {"perturbation", "severity", "prompt", "n", "answered", "mae", 
                   "age_shift_mean_ci", "age_shift_p90", "gender_flip_rate", "gender_flip_rate_ci"
                   } | BLOCK_ADDED | {"age_shift_mean_vs_retest"}
 MODEL_KEYS = {"clean", "clean_by_prompt", "conditions", "prompt_sensitivity", "refusals"}
-RETEST_KEYS = {"repeats", "groups", "age_sd_mean", "age_sd_mean_ci", "gender_change_rate"}
+RETEST_KEYS = {"repeats", "groups", "age_sd_mean", "age_sd_mean_ci", "age_diff_mean",
+               "gender_change_rate"}
 SENSITIVITY_KEYS = {"prompts", "samples", "age_sd_mean", "age_sd_mean_ci", "age_range_mean",
                     "gender_disagreement_rate", "per_prompt_mae"}
 RATES = ("cs5", "gender_acc", "age_group_acc", "refusal_rate", "gender_flip_rate", "coverage",
