@@ -26,15 +26,17 @@ for _name, _folder in (("robustness", "robustness"), ("robustness._models", "rob
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from hf_fixtures import build_tiny_llava, build_tiny_mivolo, sample_crop  # noqa: E402
-from prompts import PromptVariant  # noqa: E402
 
+from prompts import PromptVariant  # noqa: E402
 from robustness._models._base import ModelInput  # noqa: E402
 from robustness._models._mivolo import MiVOLOModel  # noqa: E402
 from robustness._models._transformers import TransformersModel  # noqa: E402
 
+KINDS = ("transformers", "mivolo")
 PROMPTS = (
     PromptVariant(id="plain", purpose="gpu check", user="How old is the person in this image?"),
-    PromptVariant(id="system", purpose="gpu check", user="Give age and gender.", system="Be brief."),
+    PromptVariant(id="system", purpose="gpu check", user="Give age and gender.",
+                  system="Be brief."),
 )
 
 
@@ -70,11 +72,12 @@ def check(accelerator: str = "cuda") -> list[str]:
                 print(f"{kind:12} device={device:5} dtype={str(model.dtype):14} "
                       f"batch={len(inputs):2} {ms:8.1f} ms")
     failures = []
-    for cpu, gpu in zip(runs["transformers", "cpu"], runs["transformers", accelerator]):
+    texts, ages = (zip(runs[k, "cpu"], runs[k, accelerator], strict=True) for k in KINDS)
+    for cpu, gpu in texts:
         print(f"  text cpu={cpu.raw_text!r} {accelerator}={gpu.raw_text!r}")
         if cpu.outcome == "error" or cpu.raw_text != gpu.raw_text:
             failures.append(f"transformers: {cpu.raw_text!r} != {gpu.raw_text!r} ({gpu.error})")
-    for cpu, gpu in zip(runs["mivolo", "cpu"], runs["mivolo", accelerator]):
+    for cpu, gpu in ages:
         print(f"  mivolo cpu=({cpu.age}, {cpu.gender}) {accelerator}=({gpu.age}, {gpu.gender})")
         if None in (cpu.age, gpu.age) or abs(cpu.age - gpu.age) > 1e-2 or cpu.gender != gpu.gender:
             failures.append(f"mivolo: {cpu.age} {cpu.gender} != {gpu.age} {gpu.gender}")
@@ -86,10 +89,9 @@ if __name__ == "__main__":
         print("FAIL: torch.cuda.is_available() is False: run this on a machine with CUDA",
               file=sys.stderr)
         sys.exit(2)
-    # TF32 convolutions (cuDNN's default) would move ages by more than the 1e-2 checked here;
-    # the check is about the adapters' device and dtype handling, so compare in full float32.
-    torch.backends.cudnn.allow_tf32 = False
-    torch.backends.cuda.matmul.allow_tf32 = False
+    # cuDNN's default TF32 convolutions could move ages past 1e-2; this checks the adapters'
+    # device and dtype handling, so both sides compute in full float32.
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
     import transformers
 
     print(f"{torch.cuda.get_device_name(0)}, torch {torch.__version__}, "
