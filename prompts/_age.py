@@ -11,6 +11,9 @@ So a number counts only with a cue that makes it an age, tried strongest first:
 4. an age phrase in context: ``late twenties``, ``in her 30s``, ``mid-40s``;
 5. a life stage: ``teenager``, ``middle-aged``.
 
+Non-committal spans are blanked first (``blank_hedges``): "anywhere between 20 and 40", "in
+their 20s or 30s", and a modal range of 15 years or more ("could be between 20 and 40").
+
 ``read_age_relaxed`` reads a segment already known to hold the answer (a ``Final answer:`` line, a
 JSON string, a bare ``34 female``) and also accepts a bare number or phrase there.
 """
@@ -63,6 +66,7 @@ _CUE_WORDS = (
     r"about|around|approximately|approx|roughly|circa|maybe|probably|likely|perhaps|"
     r"aproximadamente|unos|unas|alrededor de|cerca de|looks?(?: to be)?(?: like)?|"
     r"appears?(?: to be)?|seems?(?: to be)?|estimated?(?: at)?|estimate|guess|"
+    r"(?:could|might|may) be|podria tener|"
     r"i'd say|i would say|i'd guess|i would guess|tiene|parece tener|"
     r"(?:he|she|they|person|individual|subject|man|woman|boy|girl|lady|guy|who)"
     r"(?:'s|\s+is|\s+are|'re)(?:\s+(?:probably|likely|maybe|possibly))?|"
@@ -103,11 +107,23 @@ _HEDGES = re.compile(
     r"|\b(?:teenager|teenage|teen|adolescent|toddler|middle[\s-]aged)\s+or\s+(?:an?\s+)?[a-z-]+"
     rf"|\b(?:{_DECADE_NAMES}|\d0'?s)\s+or\s+(?:(?:early|mid|late)[\s-]*)?(?:{_DECADE_NAMES}|\d0'?s)"
 )
+# "they could be between 20 and 40", "podría tener entre 20 y 40 años": a range under a modal
+# is an estimate when narrow ("could be 25 to 30") and a shrug when wide.
+_MODAL_RANGE = re.compile(
+    r"\b(?:could|might|may|podria|puede)\s+(?:be|tener|ser)\s+(?:(?:about|around|unos)\s+)?"
+    rf"(?:between|from|entre|de)?\s*(?P<lo>{_N})\s*(?:and|to|-|y|a)\s*(?P<hi>{_N})"
+)
+WIDE_RANGE = 15  # years; wider modal ranges are read as no estimate
 
 
 def blank_hedges(folded: str) -> str:
     """Replace non-committal spans with spaces, so no estimate is read out of them."""
-    return _HEDGES.sub(lambda m: " " * len(m.group()), folded)
+    blanked = _HEDGES.sub(lambda m: " " * len(m.group()), folded)
+    return _MODAL_RANGE.sub(
+        lambda m: " " * len(m.group())
+        if float(m.group("hi")) - float(m.group("lo")) >= WIDE_RANGE else m.group(),
+        blanked,
+    )
 
 
 def read_age(folded: str) -> Age | None:
@@ -144,12 +160,12 @@ def read_age_relaxed(segment: str) -> Age | None:
 def _interpret(match: re.Match[str], text: str) -> Age | None:
     groups = match.groupdict()
     if groups["dec"] is not None:
-        low = _decade_span(groups["dec"], groups["mod"] or "")[0]
+        first = _decade_span(groups["dec"], groups["mod"] or "")
         if groups["dec2"] is not None:
-            high = _decade_span(groups["dec2"], groups["mod3"] or "")[1]
+            last = _decade_span(groups["dec2"], groups["mod3"] or "")
         else:
-            high = _decade_span(groups["dec"], groups["mod2"] or groups["mod"] or "")[1]
-        return age_from_range(low, high)
+            last = _decade_span(groups["dec"], groups["mod2"] or groups["mod"] or "")
+        return age_from_range(first[0], last[1])
     numeric_start = min(match.start(g) for g in groups if groups[g] is not None)
     numeric_end = max(match.end(g) for g in groups if groups[g] is not None)
     if _NOT_AGE_BEFORE.search(text, max(0, numeric_start - 40), numeric_start):

@@ -28,8 +28,12 @@ _AGE_KEYS = frozenset({
     "age", "edad", "estimatedage", "ageestimate", "apparentage", "approximateage",
     "predictedage", "agerange", "agegroup", "ageyears", "edadestimada", "edadaproximada",
 })
-_LOW_KEYS = frozenset({"agemin", "minage", "agelow", "lowage", "agelower", "minimumage", "agefrom"})
-_HIGH_KEYS = frozenset({"agemax", "maxage", "agehigh", "highage", "ageupper", "maximumage", "ageto"})
+_LOW_KEYS = frozenset({
+    "agemin", "minage", "agelow", "lowage", "agelower", "minimumage", "agefrom",
+})
+_HIGH_KEYS = frozenset({
+    "agemax", "maxage", "agehigh", "highage", "ageupper", "maximumage", "ageto",
+})
 _GENDER_KEYS = frozenset({
     "gender", "sex", "genero", "sexo", "estimatedgender", "predictedgender", "apparentgender",
     "genderestimate",

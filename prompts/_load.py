@@ -130,7 +130,7 @@ def _variant(table: Any, where: str) -> PromptVariant:
                          f"got {language!r}")
     return PromptVariant(
         id=fields["id"], purpose=fields["purpose"], user=fields["user"],
-        answer_format=answer_format,  # type: ignore[arg-type]
+        answer_format=answer_format,
         system=fields.get("system"), language=language,
     )
 

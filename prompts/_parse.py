@@ -113,11 +113,10 @@ def _read_fields(prepared: Prepared) -> tuple[AgeReading, GenderReading]:
 
 def _final_segment(folded: str) -> str | None:
     """The text after the last ``Final answer:`` (or a line-initial ``Answer:``)."""
-    match = None
-    for match in _FINAL.finditer(folded):
-        pass
-    if match is None:
+    matches = list(_FINAL.finditer(folded))
+    if not matches:
         return None
+    match = matches[-1]
     segment = match.group("rest") if match.group("rest") is not None else match.group("line")
     if segment.strip():
         return segment

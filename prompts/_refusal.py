@@ -21,7 +21,9 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
-__all__ = ["REFUSAL_KINDS", "RefusalKind", "RefusalSignal", "find_refusals", "fields_mentioned"]
+__all__ = [
+    "REFUSAL_KINDS", "RefusalKind", "RefusalSignal", "fields_mentioned", "find_refusals",
+]
 
 RefusalKind = Literal["api_refusal", "content_filter", "policy", "cannot_determine", "hedged"]
 REFUSAL_KINDS: Final[tuple[RefusalKind, ...]] = (
@@ -52,6 +54,8 @@ _PATTERNS: Final[dict[RefusalKind, tuple[str, ...]]] = {
         r"to|am not allowed to) (?:help|assist|comply|do that|provide (?:that|this|assistance))",
         r"\bi (?:can't|cannot|won't) (?:help|assist|comply) with (?:that|this|your request)",
         r"\bno puedo (?:ayudar|ayudarte|asistir|proporcionar|hacer suposiciones|identificar a)",
+        r"\bno (?:voy a|quiero|deberia|prefiero no) (?:suponer|adivinar|inferir|asumir|especular|"
+        r"identificar|juzgar)",
         r"\b(?:va|iria) en contra de (?:mis|las) (?:politicas|directrices|normas)",
     ),
     "cannot_determine": (
@@ -128,4 +132,5 @@ def fields_mentioned(clause: str) -> frozenset[str]:
 def _clause(text: str, start: int, end: int) -> str:
     before = [m.end() for m in _CLAUSE_END.finditer(text, max(0, start - 200), start)]
     after = _CLAUSE_END.search(text, end, end + 200)
-    return text[before[-1] if before else max(0, start - 200): after.start() if after else end + 200]
+    clause_start = before[-1] if before else max(0, start - 200)
+    return text[clause_start: after.start() if after else end + 200]

@@ -35,6 +35,10 @@ _COMPOUND = re.compile(
     rf"\b({'|'.join(_TENS)})(?:(?:[ -]+|\s+y\s+)({'|'.join(_UNITS)}))?\b"
 )
 _SINGLE = re.compile(rf"\b({'|'.join(w for w in NUMBER_WORDS if w not in _TENS)})\b")
+# Spanish "treinta y pocos / tantos / muchos" (early / thirty-something / late thirties), after
+# number words became digits: rewritten to the English phrases the age reader knows.
+_ES_DECADE = re.compile(r"\b([2-9]0) y (pocos|tantos|muchos)\b")
+_ES_DECADE_PARTS = {"pocos": "early {}s", "tantos": "{}-something", "muchos": "late {}s"}
 # "1." / "2)" at the start of a line of a multi-line answer numbers reasoning steps, not ages.
 _LIST_MARKER = re.compile(r"(?m)^([ \t]*)\d{1,2}[.)](?=[ \t])")
 
@@ -72,6 +76,7 @@ def prepare(text: str) -> Prepared:
     folded = _MARKDOWN.sub("", fold(accented)).replace("|", " ")
     folded = _COMPOUND.sub(_compound_digits, folded)
     folded = _SINGLE.sub(lambda m: str(NUMBER_WORDS[m.group(1)]), folded)
+    folded = _ES_DECADE.sub(lambda m: _ES_DECADE_PARTS[m.group(2)].format(m.group(1)), folded)
     if sum(1 for line in folded.splitlines() if line.strip()) > 1:
         folded = _LIST_MARKER.sub(lambda m: m.group(1) + "#", folded)
     return Prepared(raw=raw, accented=accented, folded=folded)

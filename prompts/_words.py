@@ -11,19 +11,20 @@ from typing import Final
 
 __all__ = [
     "AGE_WORDS",
-    "DECADE_WORDS",
     "DECADE_SPANS",
-    "FEMALE_WORDS",
+    "DECADE_WORDS",
     "FEMALE_PLURALS",
+    "FEMALE_WORDS",
     "LIFE_STAGES",
-    "MALE_WORDS",
     "MALE_PLURALS",
+    "MALE_WORDS",
     "NUMBER_WORDS",
     "TEEN_SPANS",
 ]
 
-# "twenties" and "20s" both mean the decade starting at 20. Spanish decade idioms ("treintañero")
-# are not covered: models asked in Spanish answered with numbers in our samples.
+# "twenties" and "20s" both mean the decade starting at 20. Spanish "treinta y pocos / tantos /
+# muchos" is rewritten to "early 30s / 30-something / late 30s" before matching (``_text``);
+# other Spanish idioms ("treintañero", "veintitantos") are not read.
 DECADE_WORDS: Final = MappingProxyType({
     "teens": 10, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50,
     "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90,

@@ -10,6 +10,7 @@ import click
 
 from ._demo import demo
 from ._perturbations import perturbations_command
+from ._prompts import parse_command, prompts_command
 from ._run import export, list_models, run
 
 __all__ = ["cli", "main"]
@@ -21,7 +22,9 @@ def cli() -> None:
     """Stress-test age and gender estimators under seeded image perturbations."""
 
 
-for _command in (run, export, list_models, demo, perturbations_command):
+for _command in (
+    run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
+):
     cli.add_command(_command)
 
 

@@ -1,0 +1,154 @@
+"""``robustness prompts`` lists the prompt variants; ``robustness parse`` shows how answers read.
+
+``parse --jsonl`` reads a stream of concatenated JSON objects (one per line, or pretty-printed over
+several) and writes one compact JSON object per input, so a user can check the parser on their
+own model's answers before a paid run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+import prompts
+
+from .._exceptions import ConfigError
+from ._common import out, user_errors
+
+__all__ = ["parse_command", "prompts_command"]
+
+NOT_PUBLIC = "The study's exact prompt is not public: these variants are this suite's own."
+_FIELDS = ("age", "age_low", "age_high", "gender", "outcome", "refusal_kind")
+_OPTIONAL_KEYS = ("refusal", "finish_reason")
+
+
+@click.command("prompts")
+@click.option("--file", "extra", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="EXTRA.toml",
+              help="Also load this TOML file's variants (they add to or replace built-ins).")
+@click.option("--text", "show_text", is_flag=True, help="Also print each variant's full text.")
+@user_errors
+def prompts_command(extra: Path | None, show_text: bool) -> None:
+    """List the prompt variants MLLMs are asked with."""
+    try:
+        variants = prompts.load_variants(extra)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    table = Table(title="prompt variants", caption=NOT_PUBLIC)
+    for column in ("id", "format", "language", "purpose"):
+        table.add_column(column)
+    for variant in variants.values():
+        table.add_row(*(escape(value) for value in (
+            variant.id, variant.answer_format, variant.language, variant.purpose
+        )))
+    out.print(table)
+    if show_text:
+        for variant in variants.values():
+            out.print(f"\n[bold]{escape(variant.id)}[/bold]")
+            if variant.system:
+                out.print(f"  system: {escape(variant.system)}")
+            out.print(f"  user: {escape(variant.user)}")
+
+
+@click.command("parse")
+@click.argument("text", required=False)
+@click.option("--jsonl", "source", metavar="FILE|-", default=None,
+              help="Parse a stream of JSON objects with a 'text' field (and optionally "
+                   "'refusal', 'finish_reason'); '-' reads stdin.")
+@click.option("--refusal", default=None, help="The API's refusal field, with TEXT.")
+@click.option("--finish-reason", default=None, help="The API's finish reason, with TEXT.")
+@user_errors
+def parse_command(text: str | None, source: str | None, refusal: str | None,
+                  finish_reason: str | None) -> None:
+    """Show how an MLLM answer TEXT is read: age, gender, outcome, refusal kind."""
+    if text is not None and source is not None:
+        raise ConfigError("give an answer TEXT or --jsonl, not both")
+    if source is None:
+        if text is None:
+            raise ConfigError("nothing to parse: give an answer TEXT, or --jsonl FILE ('-' for "
+                              "stdin)")
+        parsed = prompts.parse_answer(text, refusal=refusal, finish_reason=finish_reason)
+        for field, value in asdict(parsed).items():
+            click.echo(f"{field + ':':<14}{_show(value)}")
+        return
+    if refusal is not None or finish_reason is not None:
+        raise ConfigError("--refusal and --finish-reason go with TEXT; with --jsonl give them "
+                          "as keys of each object")
+    records = list(_records(_read(source), "stdin" if source == "-" else source))
+    for index, record in enumerate(records):
+        parsed = prompts.parse_answer(record["text"], refusal=record.get("refusal"),
+                                      finish_reason=record.get("finish_reason"))
+        row = {"index": index} | {field: getattr(parsed, field) for field in _FIELDS}
+        click.echo(json.dumps(row, ensure_ascii=False, separators=(",", ":")))
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _read(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"--jsonl: no such file {source!r}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--jsonl: cannot read {source!r}: {exc}") from None
+
+
+def _records(content: str, name: str) -> Iterator[dict[str, Any]]:
+    """Each JSON value of ``content`` in turn, checked; whitespace between values is skipped."""
+    decoder = json.JSONDecoder()
+    position, index = 0, 0
+    while True:
+        while position < len(content) and content[position].isspace():
+            position += 1
+        if position >= len(content):
+            return
+        where = f"{name}: object at index {index} ({_line_column(content, position)})"
+        try:
+            value, position = decoder.raw_decode(content, position)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{where}: malformed JSON at line {exc.lineno}, column "
+                              f"{exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise ConfigError(f"{where}: JSON nested too deeply") from None
+        yield _checked(value, where)
+        index += 1
+
+
+def _checked(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a JSON object with a 'text' field, got "
+                          f"{type(value).__name__} {_short(value)}")
+    if "text" not in value:
+        raise ConfigError(f"{where}: missing key 'text' in {_short(value)}")
+    for key in ("text", *_OPTIONAL_KEYS):
+        if value.get(key) is not None and not isinstance(value[key], str):
+            raise ConfigError(f"{where}: key {key!r} must be a string or null, got "
+                              f"{_short(value[key])}")
+    return value
+
+
+def _line_column(content: str, position: int) -> str:
+    line = content.count("\n", 0, position) + 1
+    column = position - (content.rfind("\n", 0, position) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
