@@ -48,20 +48,20 @@ def crop(image: np.ndarray, box: Box, *, margin: float = 0.0) -> np.ndarray:
 def model_input(
     image: np.ndarray, boxes: Boxes, mode: InputMode, *, face_margin: float = 0.0
 ) -> ModelInput:
-    """The crops a model's input mode asks for.
+    """The crops a model's input mode asks for; the body is the person box, else the full image.
 
-    Without a person box, an MLLM's body crop is the full image (what the study sent), while
-    MiVOLO's body input is left empty: its own pipeline passes ``None`` for a missing body.
+    The runner gives every sample a person box (the full frame when the dataset has none), so a
+    crop jitter moves the body crop as it moves the face crop.
     """
     face = None
-    body = None
     if mode in ("face", "face+body"):
         if boxes.face is None:
             raise ValueError("no face box for a face-crop model")
         face = crop(image, boxes.face, margin=face_margin)
-    if boxes.person is not None and mode in ("body", "face+body"):
-        body = crop(image, boxes.person)
-    elif mode in ("body", "full"):
+    body = None
+    if mode in ("body", "face+body"):
+        body = crop(image, boxes.person) if boxes.person is not None else image
+    elif mode == "full":
         body = image
     return ModelInput(face=face, body=body)
 

@@ -167,7 +167,9 @@ def _materialize(
     if face is None and any(job.model.input_mode in ("face", "face+body") for _, job in records):
         reason = f"{sample.image_path}: no face detected"
         return [_Pending(_with_error(record, reason), job) for record, job in records]
-    clean = Boxes(face=face, person=sample.person_box)
+    height, width = image.shape[:2]
+    frame = (0.0, 0.0, float(width), float(height))
+    clean = Boxes(face=face, person=sample.person_box or frame)
     perturbed: dict[tuple[str, int, int], tuple[np.ndarray, Boxes]] = {}
     crops: dict[tuple[str, int, int, str], tuple[ModelInput, str] | str] = {}
     pending = []

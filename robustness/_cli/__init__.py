@@ -12,6 +12,7 @@ from ._demo import demo
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
 from ._run import export, list_models, run
+from ._serve_sim import serve_sim
 
 __all__ = ["cli", "main"]
 
@@ -24,6 +25,7 @@ def cli() -> None:
 
 for _command in (
     run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
+    serve_sim,
 ):
     cli.add_command(_command)
 

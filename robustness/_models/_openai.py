@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import math
 import os
 import random
 import time
@@ -24,6 +23,7 @@ import numpy as np
 
 from .._exceptions import ConfigError, ModelError
 from .._seeding import stable_hash
+from .._tokens import image_tokens, text_tokens
 from .._types import Prediction
 from ._base import InputMode, ModelAdapter, ModelInput
 from ._provider_errors import classify
@@ -88,7 +88,8 @@ class OpenAIModel(ModelAdapter):
         self.settings = settings
         self.name = settings.name
         self.input_mode = settings.input_mode
-        self.batch_size = settings.concurrency * 4
+        # Large batches keep every slot busy: each batch ends with a partly idle last wave.
+        self.batch_size = settings.concurrency * 16
         self._api_key = _api_key(settings)
         self._parse = parse
         self._on_close = on_close
@@ -121,23 +122,30 @@ class OpenAIModel(ModelAdapter):
             timeout=self.settings.timeout_s,
         )
         gate = asyncio.Semaphore(self.settings.concurrency)
+        # Prompts and repeats share one crop array: encode each once per batch, off the event
+        # loop (encoding a large crop there would stall every request in flight).
+        encoded: dict[int, asyncio.Future[str]] = {}
 
         async def one(item: ModelInput) -> Prediction:
             async with gate:
-                return await self._predict_one(client, item)
+                return await self._predict_one(client, item, encoded)
 
         try:
             return list(await asyncio.gather(*(one(item) for item in inputs)))
         finally:
             await client.close()
 
-    async def _predict_one(self, client: Any, item: ModelInput) -> Prediction:
+    async def _predict_one(
+        self, client: Any, item: ModelInput, encoded: dict[int, asyncio.Future[str]]
+    ) -> Prediction:
         if item.prompt is None:
             return Prediction(outcome="error", error="an MLLM input needs a prompt variant")
         image = item.body if item.body is not None else item.face
         if image is None:
             return Prediction(outcome="error", error="no image in the input")
-        request = self._request(item, png_data_url(image))
+        if id(image) not in encoded:
+            encoded[id(image)] = asyncio.ensure_future(asyncio.to_thread(png_data_url, image))
+        request = self._request(item, await encoded[id(image)])
         # Backoff jitter only spreads retries out; seeding it keeps runs reproducible.
         jitter = random.Random(stable_hash(self._fingerprint, item.prompt.id, item.repeat))
         last_error = "no attempt made"
@@ -210,24 +218,12 @@ class OpenAIModel(ModelAdapter):
         return self._parse
 
     def estimate_tokens(self, item: ModelInput) -> int:
-        """Prompt tokens by OpenAI's image tile rule and ~4 characters a token, plus the answer cap."""
+        """Prompt tokens (image tiles and text) plus the answer cap: an upper-bound estimate."""
         image = item.body if item.body is not None else item.face
-        text = (item.prompt.text if item.prompt else "")
-        image_tokens = 0 if image is None else image_token_estimate(
+        pixels = 0 if image is None else image_tokens(
             image.shape[1], image.shape[0], self.settings.detail
         )
-        return image_tokens + math.ceil(len(text) / 4) + self.settings.max_tokens
-
-
-def image_token_estimate(width: int, height: int, detail: str) -> int:
-    """OpenAI's published rule for GPT-4o-class vision input: 85 + 170 per 512-px tile."""
-    if detail == "low":
-        return 85
-    scale = min(1.0, 2048 / max(width, height))
-    width, height = width * scale, height * scale
-    scale = min(1.0, 768 / min(width, height))
-    width, height = width * scale, height * scale
-    return 85 + 170 * math.ceil(width / 512) * math.ceil(height / 512)
+        return pixels + text_tokens(item.prompt.text if item.prompt else "") + self.settings.max_tokens
 
 
 def _api_key(settings: OpenAISettings) -> str:
