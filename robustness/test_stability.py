@@ -1,0 +1,10 @@
+"""Stability per perturbation and severity: mean |Δage| and gender flip rate against clean."""
+
+import pytest
+
+CHECK_KIND = "stability"
+
+
+@pytest.mark.robustness
+def test_stability(case, robustness_check):  # type: ignore[no-untyped-def]
+    robustness_check(case)
