@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 from ._boxes import Box, Boxes
+from ._change import Change, apply_change
 from ._grid import render_grid
 from ._registry import FAMILIES, INVARIANCES, apply, parameters, severity_table
 from ._severity import SEVERITIES
@@ -27,7 +28,9 @@ __all__ = [
     "SEVERITIES",
     "Box",
     "Boxes",
+    "Change",
     "apply",
+    "apply_change",
     "parameters",
     "render_grid",
     "severity_table",

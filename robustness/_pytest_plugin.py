@@ -24,6 +24,7 @@ PLAN = pytest.StashKey["RunPlan | None"]()
 THRESHOLDS = pytest.StashKey[Any]()
 EVALUATION = pytest.StashKey["Evaluation"]()
 OUTCOMES = pytest.StashKey[dict[str, list[str]]]()
+FOUND = pytest.StashKey[list[str]]()
 
 SKIP_REASON = "pass --model NAME and --dataset PATH to run the robustness checks"
 
@@ -51,6 +52,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="robustness-results.sqlite", help="SQLite result store. Default: %(default)r")
     add("--report", dest="robustness_report", metavar="PATH", default=None,
         help="write the HTML stability report here. Default: %(default)r")
+    add("--counterexample-budget", dest="robustness_search_budget", type=int, metavar="N",
+        default=0, help="model calls per model and prompt for the counterexample search "
+                        "(0: skip it). Default: %(default)r")
+    add("--counterexample-dir", dest="robustness_search_dir", metavar="PATH",
+        default="robustness-counterexamples",
+        help="where counterexample images are saved. Default: %(default)r")
     # pytest-base-url owns --base-url where it is installed; ours keeps a prefixed name there.
     base_url = ["--robustness-base-url"]
     if importlib.util.find_spec("pytest_base_url") is None:
@@ -63,6 +70,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "robustness: an age/gender robustness check")
     config.stash[OUTCOMES] = {}
+    config.stash[FOUND] = []
     config.stash[PLAN] = None
     if not config.getoption("robustness_models"):
         return
@@ -185,8 +193,38 @@ def robustness_check(robustness_evaluation: Evaluation, request: pytest.FixtureR
         try:
             return check(case, robustness_evaluation, thresholds)
         except Failure as failure:
-            # The message says everything; the plugin's own frames would only hide it.
-            pytest.fail(str(failure), pytrace=False)
+            message = str(failure)
+        # The message says everything; the plugin's own frames would only hide it.
+        pytest.fail(message, pytrace=False)
+
+    return run
+
+
+@pytest.fixture
+def robustness_search(robustness_evaluation: Evaluation, request: pytest.FixtureRequest) -> Any:
+    """``robustness_search(case)`` runs the counterexample search for a case."""
+    from ._checks._counterexamples import search_case
+    from ._checks._verdicts import Failure
+
+    config = request.config
+    budget = config.getoption("robustness_search_budget")
+    if budget <= 0:
+        pytest.skip("the counterexample search is off: pass --counterexample-budget N")
+    plan = config.stash[PLAN]
+    table = config.stash[THRESHOLDS]
+
+    def run(case: Any) -> list[str]:
+        try:
+            lines = search_case(case, robustness_evaluation, plan, table.resolve(case.model),
+                                budget=budget,
+                                folder=Path(config.getoption("robustness_search_dir")))
+        except Failure as failure:
+            message = str(failure)
+        else:
+            config.stash[FOUND] += [f"{case.id}: {line}" for line in lines]
+            return lines
+        config.stash[FOUND].append(message)
+        pytest.fail(message, pytrace=False)
 
     return run
 
@@ -224,6 +262,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             f"gender acc {_fmt(clean['gender_acc'])}; worst mean |Δage| "
             f"{_worst(figures['conditions'])}"
         )
+    for line in config.stash[FOUND]:
+        terminalreporter.write_line(f"counterexample search: {line}")
     counts = ", ".join(f"{len(names)} {outcome}" for outcome, names in sorted(outcomes.items()))
     terminalreporter.write_line(f"checks: {counts or 'none ran'}")
 

@@ -210,6 +210,10 @@ class Store:
                 ],
             )
 
+    def remember(self, key: str, model: str, fingerprint: str, prediction: Prediction) -> None:
+        """Cache one prediction outside any run (counterexample search); errors are not kept."""
+        self.record("", [], {key: (model, fingerprint, prediction)})
+
     def item_rows(self, run_id: str) -> list[dict[str, object]]:
         """Every item of a run joined with its prediction, in plan order."""
         cursor = self._db.execute(

@@ -28,8 +28,8 @@ def test_robustness_exports() -> None:
 
 def test_perturbations_exports() -> None:
     assert set(perturbations.__all__) == {
-        "FAMILIES", "INVARIANCES", "SEVERITIES", "Box", "Boxes", "apply", "parameters",
-        "render_grid", "severity_table",
+        "FAMILIES", "INVARIANCES", "SEVERITIES", "Box", "Boxes", "Change", "apply",
+        "apply_change", "parameters", "render_grid", "severity_table",
     }
 
 

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Case", "CheckKind", "cases_for"]
 
-CheckKind = Literal["accuracy", "stability", "invariance", "refusals", "prompts", "retest"]
+CheckKind = Literal[
+    "accuracy", "stability", "invariance", "refusals", "prompts", "retest", "counterexamples"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +43,7 @@ def cases_for(kind: CheckKind, plan: RunPlan) -> list[Case]:
     conditions = list(dict.fromkeys(
         (c.perturbation, c.severity) for c in plan.conditions if c.perturbation != "none"
     ))
-    if kind == "accuracy":
+    if kind in ("accuracy", "counterexamples"):
         return [Case(kind, model, prompt) for model, prompt in arms]
     if kind in ("stability", "invariance"):
         wanted = (lambda name: name in INVARIANCES) if kind == "invariance" else (

@@ -38,6 +38,10 @@ class Thresholds:
     prompt_gender_disagreement_max: float = 0.20
     retest_age_sd_max: float = 3.0
     retest_gender_change_max: float = 0.10
+    # Counterexample search: a flip, or an age move beyond this many years, from a change
+    # smaller than counterexample_size_min (1.0 = every dial at its severity-5 strength) fails.
+    counterexample_age_shift: float = 10.0
+    counterexample_size_min: float = 0.25
 
     def at(self, name: str, severity: int) -> float:
         """A per-severity bound at one severity."""

@@ -1,0 +1,10 @@
+"""Counterexample search: the smallest change that flips an answer (opt in: --counterexample-budget)."""
+
+import pytest
+
+CHECK_KIND = "counterexamples"
+
+
+@pytest.mark.robustness
+def test_no_small_counterexample(case, robustness_search):  # type: ignore[no-untyped-def]
+    robustness_search(case)
