@@ -33,6 +33,10 @@ test: $(HF_STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/perturbation_throughput.py
 	$(BIN)/python bench/embedded_batching.py
+	$(BIN)/python bench/rerun_speed.py
+	$(BIN)/python bench/mllm_throughput.py --sequential 100
+	$(BIN)/python bench/report_scale.py
+	$(BIN)/python bench/ab_false_positives.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

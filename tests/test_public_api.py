@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import perturbations
 import prompts
 import reports
 import robustness
@@ -26,13 +25,6 @@ def test_robustness_exports() -> None:
         assert hasattr(robustness, name), name
 
 
-def test_perturbations_exports() -> None:
-    assert set(perturbations.__all__) == {
-        "FAMILIES", "INVARIANCES", "SEVERITIES", "Box", "Boxes", "Change", "apply",
-        "apply_change", "parameters", "render_grid", "severity_table",
-    }
-
-
 def test_prompts_exports() -> None:
     assert set(prompts.__all__) == {
         "AGE_WORDS", "ANSWER_FORMATS", "BUILTIN_IDS", "OUTCOMES", "REFUSAL_KINDS",
@@ -41,8 +33,11 @@ def test_prompts_exports() -> None:
     }
 
 
-def test_reports_is_a_placeholder_until_the_report_lands() -> None:
-    assert reports.__all__ == []
+def test_reports_exports() -> None:
+    assert set(reports.__all__) == {
+        "CSP", "SECTIONS", "Answer", "DatasetInfo", "GalleryCell", "GallerySample", "Header",
+        "ModelInfo", "ReportData", "render_html",
+    }
 
 
 def test_every_error_is_a_robustness_error() -> None:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import click
 
+from ._ab import ab_command
 from ._demo import demo
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
+from ._report import report_command
 from ._run import export, list_models, run
 from ._serve_sim import serve_sim
 
@@ -25,7 +27,7 @@ def cli() -> None:
 
 for _command in (
     run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
-    serve_sim,
+    serve_sim, report_command, ab_command,
 ):
     cli.add_command(_command)
 

@@ -11,6 +11,7 @@ import perturbations
 
 from .._api import RunOptions
 from ._common import out, user_errors
+from .._report import write_report
 from .._tables import overview_table
 from ._run import print_result, run_with_progress
 
@@ -31,6 +32,10 @@ def write_demo_dataset(folder: Path) -> Path:
     target = images / "astronaut.png"
     if not target.exists():
         Image.fromarray(data.astronaut()).save(target)
+    # The report's header reads a dataset's attribution from its README.
+    (images / "README.md").write_text(
+        "NASA portrait of astronaut Eileen Collins, public domain "
+        "(shipped by scikit-image as skimage.data.astronaut()).\n", encoding="utf-8")
     return images
 
 
@@ -58,3 +63,5 @@ def demo(folder: Path, replicates: int) -> None:
     print_result(result, folder / "summary.json", tables=False)
     out.print(f"every item and raw answer: robustness export --store {options.store} "
               "--out items.csv")
+    report = write_report(options.store, folder / "report.html", run_id=result.run_id)
+    out.print(f"[bold]report: {report}[/bold] (open it in a browser)")

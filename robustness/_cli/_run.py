@@ -15,6 +15,7 @@ import perturbations
 from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, export_csv, plan_run
 from .._datasets import FORMATS
 from .._models import describe_models
+from .._report import write_report
 from .._store import Store
 from .._tables import model_notes, summary_tables
 from ._common import names_option, out, progress_console, severities_option, user_errors
@@ -45,6 +46,8 @@ __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
               help="Write the JSON summary here.")
 @click.option("--max-requests", type=int, default=None,
               help="Stop cleanly after this many model calls; a rerun continues.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Also write the HTML stability report here.")
 @click.option("--dry-run", is_flag=True,
               help="Print how many new requests the run would make, and their tokens; call nothing.")
 @user_errors
@@ -52,6 +55,7 @@ def run(**kwargs: Any) -> None:
     """Run models over a dataset under perturbations; print accuracy and stability."""
     settings = model_settings(kwargs)
     json_path = kwargs.pop("json_path")
+    report_path = kwargs.pop("report_path")
     options = RunOptions(
         data=kwargs["data"], models=kwargs["models"],
         perturbations=names_option(kwargs["names"], all_names=perturbations.FAMILIES),
@@ -68,6 +72,9 @@ def run(**kwargs: Any) -> None:
         print_dry_run(result)
     else:
         print_result(result, json_path)
+        if report_path is not None:
+            written = write_report(options.store, report_path, run_id=result.run_id)
+            out.print(f"report written to {written}")
 
 
 def run_with_progress(options: RunOptions) -> RunResult:

@@ -1,0 +1,28 @@
+"""``robustness report``: one self-contained HTML stability report from a result store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .._api import DEFAULT_STORE
+from .._report import write_report
+from ._common import out, user_errors
+
+__all__ = ["report_command"]
+
+
+@click.command("report")
+@click.option("--store", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_STORE,
+              show_default=True, help="SQLite result store.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("report.html"), show_default=True, help="HTML file to write.")
+@click.option("--run", "run_id", default=None, help="Run id. Default: the latest run.")
+@click.option("--gallery-samples", default=8, show_default=True, type=int,
+              help="Least stable samples shown in the gallery.")
+@user_errors
+def report_command(store: Path, out_path: Path, run_id: str | None, gallery_samples: int) -> None:
+    """Write an HTML stability report of a run (opens from disk, loads nothing from the web)."""
+    written = write_report(store, out_path, run_id=run_id, gallery_samples=gallery_samples)
+    out.print(f"report written to {written}", soft_wrap=True, markup=False, highlight=False)

@@ -1,0 +1,339 @@
+"""From a result store to a :class:`reports.ReportData`, and to the HTML file.
+
+The engine side of the report: it reads a run from the store, summarises it with the same metrics
+as ``run --json``, picks the least stable samples and recomputes their images with the run's own
+seeded functions (``load_image`` → ``perturb``), so the gallery shows the pixels the models were
+judged on. Thumbnails are the perturbed *face* crop with a margin for every model, whatever crop a
+model was actually sent (face or body): one picture per condition keeps the grid readable, and the
+page says so. ``reports`` renders; it never sees the store.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from perturbations import Boxes
+from reports import Answer, GalleryCell, GallerySample, Header, ReportData, render_html
+
+from ._datasets import detect_face, load_dataset, load_image
+from ._exceptions import ConfigError, RobustnessError
+from ._materialize import crop, perturb
+from ._metrics import summarize
+from ._metrics._accuracy import ANSWERED
+from ._store import Store
+from ._types import Sample
+
+__all__ = ["THUMB_MARGIN", "build_report", "write_report"]
+
+THUMB_MARGIN = 0.25  # of the face box per side: hair, ears and jaw show what a crop jitter did
+FLIP_YEARS = 5.0  # a gender flip weighs as much as a 5-year move (CS@5), as in the report
+MAX_CELLS = 12  # per gallery sample, clean included: bounds the page whatever the run's size
+PER_FAMILY = 3  # cells per perturbation family in one sample's strip
+
+Row = Mapping[str, Any]
+Condition = tuple[str, int, int]  # (perturbation, severity, replicate)
+_LICENCE = re.compile(r"licen[cs]e|cc[ -]?by|copyright|public domain", re.IGNORECASE)
+
+
+def build_report(
+    store_path: str | Path, *, run_id: str | None = None, gallery_samples: int = 8,
+    thumb_px: int = 96, ab: list[dict[str, Any]] | None = None,
+    counterexamples: list[dict[str, Any]] | None = None,
+) -> ReportData:
+    """Read one run (the latest by default) and assemble everything its report shows.
+
+    Raises:
+        ConfigError: the store does not exist, holds no runs, or not ``run_id``; a bad size.
+    """
+    if gallery_samples < 0 or thumb_px < 16:
+        raise ConfigError(f"need gallery_samples >= 0 and thumb_px >= 16, got "
+                          f"{gallery_samples!r} and {thumb_px!r}")
+    path = Path(store_path)
+    if not path.is_file():
+        raise ConfigError(f"no result store at {path}")
+    with Store(path) as store:
+        ids = store.run_ids()
+        if not ids:
+            raise ConfigError(f"the store {path} holds no runs")
+        run_id = run_id or ids[-1]
+        if run_id not in ids:
+            raise ConfigError(f"no run {run_id!r} in {path}; runs: {', '.join(ids)}")
+        config = store.run_config(run_id)
+        rows = store.item_rows(run_id)
+        results = store.item_results(run_id)
+    seed = int(config.get("seed", 0))  # type: ignore[call-overload]
+    simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
+                       | set(config.get("simulated") or []))  # type: ignore[call-overload]
+    # ``run_summary`` needs the live RunStats of an invocation; a report is made after the fact,
+    # so it summarises the same way and counts what the store can tell (items, errors).
+    models = summarize(results, seed=seed)
+    for name, figures in models.items():
+        figures["simulated"] = name in simulated
+    errors = sum(r["outcome"] == "error" for r in rows)
+    summary = {"run": {"id": run_id, "requests": len(rows), "errors": errors},
+               "simulated": simulated, "models": models}
+    picked = _least_stable(rows, gallery_samples)
+    return ReportData(
+        title=f"Stability report — {Path(str(config.get('data', 'run'))).name}",
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        header=_header(run_id, config, rows, simulated, errors),
+        summary=summary,
+        gallery=_gallery(picked, rows, config, thumb_px=thumb_px),
+        ab=ab, counterexamples=counterexamples,
+        gallery_note=(f"Thumbnails: the perturbed face crop with a {THUMB_MARGIN:.0%} margin, "
+                      "recomputed from the source image with the run's seed; the same picture "
+                      "for every model, although each model was sent its own input crop "
+                      "(face or body)."),
+    )
+
+
+def write_report(
+    store_path: str | Path, out_path: str | Path, *, run_id: str | None = None,
+    gallery_samples: int = 8, thumb_px: int = 96, ab: list[dict[str, Any]] | None = None,
+    counterexamples: list[dict[str, Any]] | None = None,
+) -> Path:
+    """Build a run's report (see ``build_report``), write it as one HTML file; return its path."""
+    page = render_html(build_report(
+        store_path, run_id=run_id, gallery_samples=gallery_samples, thumb_px=thumb_px, ab=ab,
+        counterexamples=counterexamples,
+    ))
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return out
+
+
+def attribution_line(text: str | None) -> str | None:
+    """The citation sentence of a dataset README's opening (the block naming its licence)."""
+    if not text:
+        return None
+    blocks = [" ".join(line.strip() for line in block.splitlines())
+              for block in re.split(r"\n\s*\n|\n(?=\s*[-*] )", text)]
+    cited = [b for b in blocks if _LICENCE.search(b)]
+    if not cited:
+        return None
+    line = re.sub(r"^[-*#\s]*(source:\s*)?", "", cited[-1], flags=re.IGNORECASE)
+    line = re.sub(r"[*`]", "", line).strip()  # markdown emphasis and code marks
+    line = re.sub(r"\s*\([^)]*LICENSE[^)]*\)", "", line)  # a file the report does not carry
+    match = _LICENCE.search(line)
+    end = line.find(". ", match.end()) if match else -1
+    return line[: end + 1] if end >= 0 else line
+
+
+def _header(
+    run_id: str, config: Mapping[str, Any], rows: Sequence[Row], simulated: Sequence[str],
+    errors: int,
+) -> Header:
+    answered = {str(r["request_key"]): r for r in rows
+                if r["request_key"] is not None and r["outcome"] != "error"}
+    tokens = {side: sum(int(r[f"tokens_{side}"] or 0) for r in answered.values())
+              for side in ("in", "out")}
+    try:
+        version = metadata.version("agegender-robustness")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    data = str(config.get("data", ""))
+    return Header(
+        run_id=run_id,
+        models=[{"name": name, "fingerprint": str(fp), "simulated": name in simulated}
+                for name, fp in (config.get("models") or {}).items()],
+        datasets=[{"name": Path(data).name, "path": data, "format": str(config.get("format")),
+                   "attribution": attribution_line(config.get("attribution")),
+                   "attribution_full": config.get("attribution")}],
+        counts={"samples": len({r["sample_id"] for r in rows}), "items": len(rows),
+                "model requests": len(answered),
+                "refusals": sum(r["outcome"] == "refusal" for r in rows), "errors": errors},
+        seed=int(config.get("seed", 0)),
+        versions={"agegender-robustness": version},
+        tokens=tokens if any(tokens.values()) else {},
+        prompts={k: str(v) for k, v in (config.get("prompts") or {}).items()},
+    )
+
+
+def _answer_of(row: Row) -> tuple[float | None, str | None]:
+    if row["outcome"] not in ANSWERED:
+        return None, None
+    age = row["age"] if row["age"] is not None and np.isfinite(row["age"]) else None
+    return age, row["gender"]
+
+
+def _moves(row: Row, clean: Row | None) -> tuple[float | None, float | None]:
+    """(|Δage|, flipped 1/0) of a row against its clean answer; ``None`` where undefined."""
+    if clean is None:
+        return None, None
+    (age, gender), (base_age, base_gender) = _answer_of(row), _answer_of(clean)
+    shift = abs(age - base_age) if age is not None and base_age is not None else None
+    flip = float(gender != base_gender) if gender and base_gender else None
+    return shift, flip
+
+
+def _clean_index(rows: Sequence[Row]) -> dict[tuple[str, str, str], Row]:
+    return {(r["model"], r["prompt"], r["sample_id"]): r for r in rows
+            if r["perturbation"] == "none" and r["replicate"] == 0 and r["repeat"] == 0}
+
+
+def _score(moves: Sequence[tuple[float | None, float | None]]) -> float:
+    shifts = [s for s, _ in moves if s is not None]
+    flips = [f for _, f in moves if f is not None]
+    return ((sum(shifts) / len(shifts) if shifts else 0.0)
+            + FLIP_YEARS * (sum(flips) / len(flips) if flips else 0.0))
+
+
+def _least_stable(rows: Sequence[Row], count: int) -> list[tuple[str, float, list[Condition]]]:
+    """The ``count`` samples that moved most, each with the conditions that moved it most."""
+    clean = _clean_index(rows)
+    by_sample: dict[str, dict[Condition, list[tuple[float | None, float | None]]]] = {}
+    order: dict[Condition, int] = {}
+    for row in rows:
+        if row["perturbation"] == "none" or row["repeat"] != 0:
+            continue
+        condition = (str(row["perturbation"]), int(row["severity"]), int(row["replicate"]))
+        order.setdefault(condition, len(order))
+        reference = clean.get((row["model"], row["prompt"], row["sample_id"]))
+        by_sample.setdefault(str(row["sample_id"]), {}).setdefault(condition, []).append(
+            _moves(row, reference))
+    scored = sorted(
+        ((sample, _score([m for ms in conds.values() for m in ms]), conds)
+         for sample, conds in by_sample.items()),
+        key=lambda entry: (-entry[1], entry[0]),
+    )
+    return [(sample, score, _spread(conds, order)) for sample, score, conds in scored[:count]]
+
+
+def _spread(
+    conds: Mapping[Condition, Sequence[tuple[float | None, float | None]]],
+    order: Mapping[Condition, int],
+) -> list[Condition]:
+    """The conditions that moved a sample most, in plan order.
+
+    One replicate per severity and at most ``PER_FAMILY`` per family, so a strip shows several
+    perturbations rather than three replicates of one.
+    """
+    chosen: list[Condition] = []
+    families: dict[str, int] = {}
+    for condition in sorted(conds, key=lambda c: (-_score(conds[c]), order[c])):
+        family, severity, _ = condition
+        if len(chosen) == MAX_CELLS - 1:
+            break
+        if families.get(family, 0) < PER_FAMILY and not any(
+            c[:2] == (family, severity) for c in chosen
+        ):
+            chosen.append(condition)
+            families[family] = families.get(family, 0) + 1
+    return sorted(chosen, key=order.__getitem__)
+
+
+def _gallery(
+    picked: Sequence[tuple[str, float, list[Condition]]], rows: Sequence[Row],
+    config: Mapping[str, Any], *, thumb_px: int,
+) -> list[GallerySample]:
+    wanted = {sample for sample, _, _ in picked}
+    by_key = {(r["sample_id"], r["perturbation"], r["severity"], r["replicate"], r["model"],
+               r["prompt"]): r for r in rows if r["sample_id"] in wanted and r["repeat"] == 0}
+    series = list(dict.fromkeys((r["model"], r["prompt"]) for r in rows))
+    images = _ImageSource(config)
+    gallery = []
+    for sample_id, score, conditions in picked:
+        cells = []
+        for perturbation, severity, replicate in [("none", 0, 0), *conditions]:
+            answers = []
+            for model, prompt in series:
+                row = by_key.get((sample_id, perturbation, severity, replicate, model, prompt))
+                clean = by_key.get((sample_id, "none", 0, 0, model, prompt))
+                if row is not None:
+                    answers.append(_answer(row, clean))
+            thumbnail, note = images.thumbnail(sample_id, perturbation, severity, replicate,
+                                               thumb_px)
+            cells.append(GalleryCell(perturbation, severity, thumbnail, answers,
+                                     replicate=replicate, note=note))
+        clean_row = next((r for r in rows if r["sample_id"] == sample_id), None)
+        gallery.append(GallerySample(sample_id, _label(clean_row), cells, score=score))
+    return gallery
+
+
+def _answer(row: Row, clean: Row | None) -> Answer:
+    shift, flip = _moves(row, clean) if row is not clean else (None, None)
+    return Answer(
+        model=str(row["model"]), prompt=str(row["prompt"]), age=row["age"], gender=row["gender"],
+        outcome=str(row["outcome"]), refusal_kind=row["refusal_kind"], raw_text=row["raw_text"],
+        changed_age=shift is not None and shift > FLIP_YEARS, flipped=bool(flip),
+        error=row["error"],
+    )
+
+
+def _label(row: Row | None) -> str | None:
+    if row is None:
+        return None
+    gender = {"male": "M", "female": "F"}.get(row["gender_true"] or "", "")
+    if row["age_low"] is not None and row["age_high"] is not None:
+        age = f"{row['age_low']:.0f}–{row['age_high']:.0f}"
+    else:
+        age = f"{row['age_true']:.0f}" if row["age_true"] is not None else ""
+    return f"{age} {gender}".strip() or None
+
+
+class _ImageSource:
+    """Rebuilds a run's images on demand; anything missing becomes a placeholder, not a failure."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._config = config
+        self._samples: dict[str, Sample] | None = None
+        self._root = Path(str(config.get("data", "")))
+        self._problem: str | None = None
+        self._loaded: dict[str, tuple[np.ndarray, Boxes] | str] = {}
+
+    def _sample(self, sample_id: str) -> Sample | str:
+        if self._samples is None:
+            try:
+                dataset = load_dataset(self._root, format=self._config.get("format"))
+                self._samples, self._root = {s.id: s for s in dataset.samples}, dataset.root
+            except RobustnessError as exc:
+                self._samples, self._problem = {}, f"dataset unavailable: {exc}"
+        found = self._samples.get(sample_id)
+        return found if found is not None else (self._problem or "sample no longer in dataset")
+
+    def _clean(self, sample_id: str) -> tuple[np.ndarray, Boxes] | str:
+        if sample_id not in self._loaded:
+            sample = self._sample(sample_id)
+            if isinstance(sample, str):
+                self._loaded[sample_id] = sample
+                return sample
+            try:
+                image = load_image(sample.image_path, root=self._root)
+            except RobustnessError as exc:
+                self._loaded[sample_id] = str(exc)
+                return str(exc)
+            height, width = image.shape[:2]
+            face = sample.face_box if sample.face_box is not None else detect_face(image)
+            person = sample.person_box or (0.0, 0.0, float(width), float(height))
+            self._loaded[sample_id] = (image, Boxes(face=face, person=person))
+        return self._loaded[sample_id]
+
+    def thumbnail(
+        self, sample_id: str, perturbation: str, severity: int, replicate: int, size: int
+    ) -> tuple[bytes, str | None]:
+        """JPEG bytes of the condition's face crop, or empty bytes and the reason."""
+        clean = self._clean(sample_id)
+        if isinstance(clean, str):
+            return b"", clean
+        try:
+            image, boxes = perturb(*clean, sample_id=sample_id, perturbation=perturbation,
+                                   severity=severity, replicate=replicate,
+                                   seed=int(self._config.get("seed", 0)))
+        except (KeyError, ValueError) as exc:  # e.g. a family this version no longer has
+            return b"", f"cannot recompute {perturbation} {severity}: {exc}"
+        face = crop(image, boxes.face, margin=THUMB_MARGIN) if boxes.face is not None else image
+        picture = Image.fromarray(face)
+        picture.thumbnail((size, size), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        picture.save(buffer, format="JPEG", quality=85, optimize=True)
+        return buffer.getvalue(), None
