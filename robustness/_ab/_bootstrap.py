@@ -28,6 +28,8 @@ from typing import Literal
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from .._metrics._bootstrap import cluster_totals
+
 __all__ = ["Interval", "clustered_bca"]
 
 # Cells in one resample matrix at most, so memory stays flat whatever the cluster count.
@@ -64,17 +66,10 @@ def clustered_bca(
     Returns:
         The interval, or ``None`` with fewer than two clusters.
     """
-    vals = np.asarray(values, dtype=float)
-    if vals.ndim != 1 or len(vals) != len(clusters):
-        raise ValueError(f"need one cluster per value, got {vals.shape} values and {len(clusters)}")
-    if len(vals) == 0:
+    totals = cluster_totals(values, clusters)
+    if totals is None:
         return None
-    # Sorted cluster labels: the interval does not depend on the order of the pairs.
-    _, codes = np.unique(np.asarray(clusters, dtype=str), return_inverse=True)
-    sums = np.bincount(codes, weights=vals)
-    counts = np.bincount(codes).astype(float)
-    if len(sums) < 2:
-        return None
+    sums, counts = totals
     estimate = float(sums.sum() / counts.sum())
     replicates = _resample(sums, counts, n_boot, rng)
     tail = (1.0 - level) / 2.0

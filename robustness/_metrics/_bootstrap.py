@@ -19,7 +19,7 @@ from robustness._exceptions import ConfigError
 from robustness._seeding import stable_hash
 from robustness._types import ItemResult
 
-__all__ = ["bootstrap_mean_ci", "cluster_key", "statistic_rng"]
+__all__ = ["bootstrap_mean_ci", "cluster_key", "cluster_totals", "statistic_rng"]
 
 # Cells in one resample matrix at most: memory stays flat (~16 MB) whatever the cluster count.
 _CHUNK_CELLS = 2_000_000
@@ -41,6 +41,25 @@ def statistic_rng(seed: int, *key: object) -> np.random.Generator:
     return np.random.default_rng([int(digest[i : i + 8], 16) for i in range(0, 32, 8)])
 
 
+def cluster_totals(
+    values: Sequence[float] | np.ndarray, clusters: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per-cluster sums and counts of ``values``, or ``None`` with fewer than two clusters.
+
+    Cluster labels are sorted, so what is built on them does not depend on the rows' order.
+    """
+    vals = np.asarray(values, dtype=float)
+    if vals.ndim != 1 or len(vals) != len(clusters):
+        raise ValueError(f"need one cluster per value, got {vals.shape} values and {len(clusters)}")
+    if len(vals) == 0:
+        return None
+    _, codes = np.unique(np.asarray(clusters, dtype=str), return_inverse=True)
+    sums = np.bincount(codes, weights=vals)
+    if len(sums) < 2:
+        return None
+    return sums, np.bincount(codes).astype(float)
+
+
 def bootstrap_mean_ci(
     values: Sequence[float] | np.ndarray,
     clusters: Sequence[str],
@@ -59,18 +78,11 @@ def bootstrap_mean_ci(
         raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
     if not 0.0 < level < 1.0:
         raise ConfigError(f"level must be strictly between 0 and 1, got {level!r}")
-    vals = np.asarray(values, dtype=float)
-    if vals.ndim != 1 or len(vals) != len(clusters):
-        raise ValueError(f"need one cluster per value, got {vals.shape} values and {len(clusters)}")
-    if len(vals) == 0:
+    totals = cluster_totals(values, clusters)
+    if totals is None:
         return None
-    # Sorted cluster labels: the interval does not depend on the order of the rows.
-    _, codes = np.unique(np.asarray(clusters, dtype=str), return_inverse=True)
-    sums = np.bincount(codes, weights=vals)
-    counts = np.bincount(codes).astype(float)
+    sums, counts = totals
     n_clusters = len(sums)
-    if n_clusters < 2:
-        return None
     replicates = np.empty(n_boot)
     chunk = max(1, _CHUNK_CELLS // n_clusters)
     for start in range(0, n_boot, chunk):
