@@ -32,6 +32,7 @@ from .._ab import ABResult, ab_lines, ab_table, baseline_arms, compare_with_base
 from .._api import DEFAULT_STORE, RunOptions
 from .._datasets import FORMATS
 from .._exceptions import ConfigError
+from .._report import write_report
 from .._store import Store
 from ._common import names_option, out, progress_console, severities_option, user_errors
 from ._options import model_options, model_settings
@@ -74,6 +75,8 @@ __all__ = ["ab_command"]
               help="Bootstrap resamples per row.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
               help="Write the comparison as JSON here.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Also write the HTML stability report, with these verdicts.")
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 1 when B (or the newer run) is significantly worse on any row.")
 @click.pass_context
@@ -84,6 +87,7 @@ def ab_command(ctx: click.Context, /, **kwargs: Any) -> None:
                 if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
     alpha, n_boot = kwargs.pop("alpha"), kwargs.pop("n_boot")
     json_path, fail = kwargs.pop("json_path"), kwargs.pop("fail_on_regression")
+    report_path = kwargs.pop("report_path")
     if kwargs["baseline_id"] is not None:
         _refuse(kwargs, ("prompt_a", "prompt_b", "a_model", "b_model"), "--baseline")
         results, payload = _baseline(kwargs, alpha=alpha, n_boot=n_boot)
@@ -100,6 +104,10 @@ def ab_command(ctx: click.Context, /, **kwargs: Any) -> None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
         out.print(f"comparison written to {json_path}")
+    if report_path is not None and results and results[0].runs:
+        rows = [row for result in results for row in result.to_json()["rows"]]
+        written = write_report(kwargs["store"], report_path, run_id=results[0].runs[-1], ab=rows)
+        out.print(f"report written to {written}")
     regressions = [(result, row) for result in results for row in result.regressions]
     for result, row in regressions:
         out.print(f"[bold red]regression[/]: {result.b} is worse than {result.a} on {row.metric} "
