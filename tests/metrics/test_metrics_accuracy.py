@@ -9,21 +9,13 @@ import numpy as np
 import pytest
 
 from robustness._metrics import cs_at, in_age_group, mae, mean_or_none, summarize
+from metrics_rows import row
+
 from robustness._types import ItemResult
 
 
 def item(sample_id: str, outcome: str = "answer", **fields: Any) -> ItemResult:
-    base: dict[str, Any] = {
-        "model": "m",
-        "prompt": "",
-        "sample_id": sample_id,
-        "perturbation": "none",
-        "severity": 0,
-        "replicate": 0,
-        "repeat": 0,
-        "outcome": outcome,
-    }
-    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+    return row(sample_id, outcome, **fields)
 
 
 # One clean condition, point labels.

@@ -10,21 +10,13 @@ import pytest
 
 from robustness._exceptions import ConfigError
 from robustness._metrics import bootstrap_mean_ci, cluster_key, statistic_rng, summarize
+from metrics_rows import row
+
 from robustness._types import ItemResult
 
 
 def item(sample_id: str, **fields: Any) -> ItemResult:
-    base: dict[str, Any] = {
-        "model": "m",
-        "prompt": "",
-        "sample_id": sample_id,
-        "perturbation": "none",
-        "severity": 0,
-        "replicate": 0,
-        "repeat": 0,
-        "outcome": "answer",
-    }
-    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+    return row(sample_id, **fields)
 
 
 def labelled_rows(model: str = "m", n: int = 60) -> list[ItemResult]:

@@ -8,21 +8,13 @@ from typing import Any
 import pytest
 
 from robustness._metrics import summarize
+from metrics_rows import row
+
 from robustness._types import ItemResult
 
 
 def item(sample_id: str, prompt: str, outcome: str = "answer", **fields: Any) -> ItemResult:
-    base: dict[str, Any] = {
-        "model": "m",
-        "prompt": prompt,
-        "sample_id": sample_id,
-        "perturbation": "none",
-        "severity": 0,
-        "replicate": 0,
-        "repeat": 0,
-        "outcome": outcome,
-    }
-    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+    return row(sample_id, outcome, prompt=prompt, **fields)
 
 
 # Three prompts x four samples, clean image, repeat 0 (true age in brackets):

@@ -7,23 +7,14 @@ from typing import Any
 import pytest
 
 from robustness._metrics import summarize
+from metrics_rows import row
+
 from robustness._types import ItemResult
 
 
 def item(sample_id: str, outcome: str = "answer", kind: str | None = None,
          **fields: Any) -> ItemResult:
-    base: dict[str, Any] = {
-        "model": "m",
-        "prompt": "",
-        "sample_id": sample_id,
-        "perturbation": "none",
-        "severity": 0,
-        "replicate": 0,
-        "repeat": 0,
-        "outcome": outcome,
-        "refusal_kind": kind,
-    }
-    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+    return row(sample_id, outcome, refusal_kind=kind, **fields)
 
 
 # Ten clean rows; n = 10, errors = 2, asked = n - errors = 8:

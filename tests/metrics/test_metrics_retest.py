@@ -8,21 +8,13 @@ from typing import Any
 import pytest
 
 from robustness._metrics import summarize
+from metrics_rows import row
+
 from robustness._types import ItemResult
 
 
 def item(sample_id: str, repeat: int = 0, outcome: str = "answer", **fields: Any) -> ItemResult:
-    base: dict[str, Any] = {
-        "model": "m",
-        "prompt": "",
-        "sample_id": sample_id,
-        "perturbation": "none",
-        "severity": 0,
-        "replicate": 0,
-        "repeat": repeat,
-        "outcome": outcome,
-    }
-    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+    return row(sample_id, outcome, repeat=repeat, **fields)
 
 
 # Clean image asked three times (repeats 0, 1, 2):

@@ -7,22 +7,14 @@ from typing import Any
 import pytest
 
 from robustness._metrics import p90, summarize
+from metrics_rows import row
+
 from robustness._types import ItemResult
 
 
 def item(sample_id: str, perturbation: str = "none", severity: int = 0, outcome: str = "answer",
          **fields: Any) -> ItemResult:
-    base: dict[str, Any] = {
-        "model": "m",
-        "prompt": "",
-        "sample_id": sample_id,
-        "perturbation": perturbation,
-        "severity": severity,
-        "replicate": 0,
-        "repeat": 0,
-        "outcome": outcome,
-    }
-    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+    return row(sample_id, outcome, perturbation=perturbation, severity=severity, **fields)
 
 
 # No labels at all: stability needs none.

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 import robustness._metrics as metrics
 from robustness._metrics import summarize
+from metrics_rows import row
+
 from robustness._types import ItemResult
 
 # Keys added for MLLM runs (prompts, repeats, refusal kinds); the original keys stay as they were.
@@ -34,17 +36,7 @@ RATES = ("cs5", "gender_acc", "age_group_acc", "refusal_rate", "gender_flip_rate
 def item(
     sample_id: str, perturbation: str = "none", severity: int = 0, **fields: Any
 ) -> ItemResult:
-    base: dict[str, Any] = {
-        "model": "m",
-        "prompt": "",
-        "sample_id": sample_id,
-        "perturbation": perturbation,
-        "severity": severity,
-        "replicate": 0,
-        "repeat": 0,
-        "outcome": "answer",
-    }
-    return ItemResult(**(base | fields))  # type: ignore[arg-type]
+    return row(sample_id, perturbation=perturbation, severity=severity, **fields)
 
 
 def test_public_surface_is_pinned() -> None:
