@@ -177,7 +177,7 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
     """
     rows = store.item_rows(run_id)
     simulated = sorted({str(row["model"]) for row in rows if row["simulated"]})
-    models = summarize(store.item_results(run_id), seed=seed)
+    models = summarize(store.item_results(run_id, rows), seed=seed)
     for name, figures in models.items():
         figures["simulated"] = name in simulated
     return {

@@ -69,7 +69,7 @@ def build_report(
             raise ConfigError(f"no run {run_id!r} in {path}; runs: {', '.join(ids)}")
         config = store.run_config(run_id)
         rows = store.item_rows(run_id)
-        results = store.item_results(run_id)
+        results = store.item_results(run_id, rows)
     seed = int(config.get("seed", 0))  # type: ignore[call-overload]
     simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
                        | set(config.get("simulated") or []))  # type: ignore[call-overload]

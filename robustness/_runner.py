@@ -125,8 +125,7 @@ def execute(
             break
     _flush(run)
     if not options.dry_run:
-        rows = store.item_rows(run_id)
-        run.stats.errors = sum(1 for row in rows if row["outcome"] == "error")
+        run.stats.errors = store.error_count(run_id)
     run.stats.seconds = time.perf_counter() - started
     return run.stats
 

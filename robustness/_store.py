@@ -233,8 +233,18 @@ class Store:
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor]
 
-    def item_results(self, run_id: str) -> list[ItemResult]:
-        """The run's items in the form the metrics read."""
+    def error_count(self, run_id: str) -> int:
+        """Items of the run that ended as errors (before the model, or from it)."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
+            "WHERE i.run_id = ? AND (i.error IS NOT NULL OR p.outcome IS NULL)", (run_id,)
+        ).fetchone()
+        return int(row[0])
+
+    def item_results(
+        self, run_id: str, rows: list[dict[str, object]] | None = None
+    ) -> list[ItemResult]:
+        """The run's items in the form the metrics read (from ``rows`` when already read)."""
         return [
             ItemResult(
                 model=str(r["model"]), prompt=str(r["prompt"]), sample_id=str(r["sample_id"]),
@@ -245,5 +255,5 @@ class Store:
                 gender_true=r["gender_true"], subject_id=r["subject_id"],  # type: ignore[arg-type]
                 refusal_kind=r["refusal_kind"],  # type: ignore[arg-type]
             )
-            for r in self.item_rows(run_id)
+            for r in (rows if rows is not None else self.item_rows(run_id))
         ]
