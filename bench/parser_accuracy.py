@@ -1,4 +1,4 @@
-"""How well ``prompts.parse_answer`` reads real MLLM answers: the corpus in tests/prompts/data/real/.
+"""How well ``prompts.parse_answer`` reads the real MLLM answers in tests/prompts/data/real/.
 
     python bench/parser_accuracy.py [--corpus DIR] [--misses N]
 
@@ -89,46 +89,61 @@ def _pct(hits: int, total: int) -> str:
     return f"{100 * hits / total:5.1f} % ({hits}/{total})" if total else "   n/a"
 
 
+def _slug(row: Scored) -> str:
+    return str(row.record["id"]).rsplit("-", 1)[0]
+
+
 def _rates(rows: list[Scored]) -> str:
     n = len(rows)
-    return (f"kinds {_pct(sum(r.kind_ok for r in rows), n)}  ages {_pct(sum(r.age_ok for r in rows), n)}"
+    return (f"kinds {_pct(sum(r.kind_ok for r in rows), n)}"
+            f"  ages {_pct(sum(r.age_ok for r in rows), n)}"
             f"  genders {_pct(sum(r.gender_ok for r in rows), n)}"
             f"  wrong genders {sum(r.wrong_gender for r in rows)}")
 
 
-def report(rows: list[Scored], with_asks: bool, misses: int) -> None:
-    """Print the figures the module docstring lists."""
-    call = "parse_answer(text, asks=asks)" if with_asks else "parse_answer(text)  [no asks= keyword]"
-    sources = {r.record["id"].rsplit("-", 1)[0] for r in rows}
-    print(f"{len(rows)} real answers from {len(sources)} sources; call: {call}")
-    print(f"all: {_rates(rows)}")
+def _print_refusals_and_wrong_genders(rows: list[Scored]) -> None:
     refused = [r for r in rows if r.record["expected"]["outcome"] == "refusal"]
-    said_refused = [r for r in rows if r.parsed.outcome == "refusal"]
-    print(f"refusal recall {_pct(sum(r.parsed.outcome == 'refusal' for r in refused), len(refused))}"
-          f"  precision {_pct(sum(r.record['expected']['outcome'] == 'refusal' for r in said_refused), len(said_refused))}")
+    said = [r for r in rows if r.parsed.outcome == "refusal"]
+    recall = sum(r.parsed.outcome == "refusal" for r in refused)
+    precision = sum(r.record["expected"]["outcome"] == "refusal" for r in said)
+    print(f"refusal recall {_pct(recall, len(refused))}  precision {_pct(precision, len(said))}")
+    wrong = sum(r.wrong_gender for r in rows)
     contrary = sum(r.wrong_gender and r.record["expected"]["gender"] is not None for r in rows)
-    print(f"wrong genders: {sum(r.wrong_gender for r in rows)} "
-          f"(contrary to the answer {contrary}, asserted where the answer gives none "
-          f"{sum(r.wrong_gender for r in rows) - contrary})")
-    for title, key in (("language", lambda r: r.record["language"]),
-                       ("source", lambda r: r.record["id"].rsplit("-", 1)[0])):
+    print(f"wrong genders: {wrong} (contrary to the answer {contrary}, "
+          f"asserted where the answer gives none {wrong - contrary})")
+
+
+def _print_groups(rows: list[Scored]) -> None:
+    for title, key in (("language", lambda r: str(r.record["language"])), ("source", _slug)):
         groups: dict[str, list[Scored]] = defaultdict(list)
         for row in rows:
             groups[key(row)].append(row)
         print(f"\nper {title}:")
         for name in sorted(groups):
             print(f"  {name:<24} n={len(groups[name]):<4} {_rates(groups[name])}")
+
+
+def _print_confusion(rows: list[Scored]) -> None:
     matrix = Counter((r.record["expected"]["outcome"], r.parsed.outcome) for r in rows)
     print("\nkinds, expected (rows) x parsed (columns):")
     print(" " * 14 + "".join(f"{o:>13}" for o in OUTCOMES))
     for expected in OUTCOMES:
         print(f"  {expected:<12}" + "".join(f"{matrix[expected, got]:>13}" for got in OUTCOMES))
-    wrong = [r for r in rows if not (r.kind_ok and r.age_ok and r.gender_ok)]
-    for row in wrong[:misses]:
+
+
+def report(rows: list[Scored], with_asks: bool, misses: int) -> None:
+    """Print the figures the module docstring lists, then the first ``misses`` misreadings."""
+    call = "parse_answer(text, asks=asks)" if with_asks else "parse_answer(text)  [no asks=]"
+    print(f"{len(rows)} real answers from {len({_slug(r) for r in rows})} sources; call: {call}")
+    print(f"all: {_rates(rows)}")
+    _print_refusals_and_wrong_genders(rows)
+    _print_groups(rows)
+    _print_confusion(rows)
+    for row in [r for r in rows if not (r.kind_ok and r.age_ok and r.gender_ok)][:misses]:
         e, p = row.record["expected"], row.parsed
         print(f"\n{row.record['id']}: expected {e['outcome']} age {e['age_low']}-{e['age_high']} "
               f"{e['gender']}; parsed {p.outcome} age {p.age} {p.gender}\n  "
-              + " ".join(row.record["text"].split())[:160])
+              + " ".join(str(row.record["text"]).split())[:160])
 
 
 def main(argv: list[str] | None = None) -> int:
