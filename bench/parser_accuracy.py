@@ -8,7 +8,7 @@ the answer (``expected``); tests/prompts/data/real/README.md lists the sources a
 rules. Each answer is parsed with ``parse_answer(text, asks=...)``; a parser without the ``asks``
 keyword is called without it, and the header says which call was made.
 
-Printed, over all records and per language and per source:
+Printed, over all records and per language and per corpus file:
 - kinds: the parsed outcome (answer / partial / refusal / unparseable) equals the expected one;
 - ages: with an expected age, the parsed point (a range's midpoint) lies in the expected closed
   interval, a missing bound being unbounded; with none expected, the parser gives none;
@@ -94,6 +94,12 @@ def _slug(row: Scored) -> str:
     return str(row.record["id"]).rsplit("-", 1)[0]
 
 
+def _source(row: Scored) -> str:
+    # A repository can hold several files (one per model); it is still one source.
+    source = row.record["source"]
+    return str(source["repo"] or source["url"])
+
+
 def _rates(rows: list[Scored]) -> str:
     n = len(rows)
     return (f"kinds {_pct(sum(r.kind_ok for r in rows), n)}"
@@ -115,7 +121,7 @@ def _print_refusals_and_wrong_genders(rows: list[Scored]) -> None:
 
 
 def _print_groups(rows: list[Scored]) -> None:
-    for title, key in (("language", lambda r: str(r.record["language"])), ("source", _slug)):
+    for title, key in (("language", lambda r: str(r.record["language"])), ("file", _slug)):
         groups: dict[str, list[Scored]] = defaultdict(list)
         for row in rows:
             groups[key(row)].append(row)
@@ -135,7 +141,8 @@ def _print_confusion(rows: list[Scored]) -> None:
 def report(rows: list[Scored], with_asks: bool, misses: int) -> None:
     """Print the figures the module docstring lists, then the first ``misses`` misreadings."""
     call = "parse_answer(text, asks=asks)" if with_asks else "parse_answer(text)  [no asks=]"
-    print(f"{len(rows)} real answers from {len({_slug(r) for r in rows})} sources; call: {call}")
+    files, sources = len({_slug(r) for r in rows}), len({_source(r) for r in rows})
+    print(f"{len(rows)} real answers in {files} files from {sources} sources; call: {call}")
     print(f"all: {_rates(rows)}")
     _print_refusals_and_wrong_genders(rows)
     _print_groups(rows)
