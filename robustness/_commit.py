@@ -57,6 +57,7 @@ class GroupCommitter:
                 raise self._failure
             if not self._pending:
                 self._first_at = time.monotonic()
+                self._wake.notify()  # the writer starts this group's clock
             self._pending.append(answer)
             if len(self._pending) >= self.max_group:
                 self._wake.notify()

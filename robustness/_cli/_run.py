@@ -86,7 +86,7 @@ def run(**kwargs: Any) -> None:
     if result.stats.interrupted:
         print_result(result, None, tables=False)
         out.print(f"interrupted: every answer received is stored in {options.store}; run the "
-                  "same command again to resume (finished items are not asked again)")
+                  "same command again to resume (finished items are not asked again)", soft_wrap=True)
         sys.exit(INTERRUPTED)
     print_result(result, json_path)
     if report_path is not None:
@@ -95,7 +95,7 @@ def run(**kwargs: Any) -> None:
     failed = result.stats.model_errors
     if failed and not allow_errors:
         out.print(f"{failed} item{'s' if failed != 1 else ''} ended in a model or transport "
-                  "error; rerun to retry them (--allow-errors exits 0)")
+                  "error; rerun to retry them (--allow-errors exits 0)", soft_wrap=True)
         sys.exit(MODEL_ERRORS)
 
 
