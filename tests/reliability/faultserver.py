@@ -155,6 +155,7 @@ class _Handler(BaseHTTPRequestHandler):
             "429": (429, "application/json", error(429, "Rate limit reached (test).")),
             "500": (500, "application/json", error(500, "The server had an error (test).")),
             "502": (502, "text/html", HTML_502),
+            "400": (400, "application/json", error(400, "Invalid image (test).")),
             "401": (401, "application/json", error(401, "Incorrect API key provided.")),
         }
         if action == "truncated":  # promise a full body, send half, hang up

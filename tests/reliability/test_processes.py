@@ -122,3 +122,20 @@ def test_two_processes_on_one_store_pay_once(serve: Serve, london: Path, tmp_pat
     assert_exact(store, server, 30)
     shared = [out for out, err in outputs if "sharing the store" in out + err]
     assert shared, "neither process said it shares the store"
+
+
+def test_model_errors_exit_3_with_the_count_last(
+    serve: Serve, london: Path, tmp_path: Path
+) -> None:
+    server = serve(lambda number, attempt: "400")  # refused per item: no retry, an item error
+    store = tmp_path / "r.sqlite"
+    args = cli_args(london, store, server, "--limit", "1", "--perturbations", "jpeg",
+                    "--severities", "1")
+    failed = subprocess.run(args, capture_output=True, text=True)
+    assert failed.returncode == 3, failed.stderr
+    assert failed.stdout.strip().splitlines()[-1] == (
+        "2 items ended in a model or transport error; rerun to retry them "
+        "(--allow-errors exits 0)")
+    allowed = subprocess.run([*args, "--allow-errors"], capture_output=True, text=True)
+    assert allowed.returncode == 0, allowed.stderr
+    assert server.actions() == {"400": 4}  # errors are retried on rerun, never cached
