@@ -14,9 +14,9 @@ from prompts import PromptVariant, load_variants
 
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
+from ._identity import run_identity
 from ._metrics import summarize
 from ._models import ModelAdapter, ModelSettings, build_model
-from ._identity import run_identity
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._store import Store
 

@@ -72,7 +72,8 @@ class Claims:
                     "SELECT c.owner, o.host, o.pid, o.heartbeat FROM claims c "
                     "LEFT JOIN owners o ON o.owner = c.owner WHERE c.request_key = ?", (key,)
                 ).fetchone()
-                if holder is not None and holder[0] != self.owner and self._alive(*holder, now):
+                if holder is not None and holder[0] != self.owner \
+                        and self._alive(holder[1], holder[2], holder[3], now):
                     states[key] = ("taken", holder[0])
                     continue
                 self._db.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?)",
@@ -84,8 +85,7 @@ class Claims:
         self._db.execute("COMMIT")
         return states
 
-    def _alive(self, owner: str, host: str | None, pid: int | None, beat: float | None,
-               now: float) -> bool:
+    def _alive(self, host: str | None, pid: int | None, beat: float | None, now: float) -> bool:
         if beat is None or now - beat > self.timeout_s:
             return False  # no heartbeat row, or a silent owner: its claims are stale
         if host == self.host and pid is not None and pid != self.pid:

@@ -88,7 +88,7 @@ class GroupCommitter:
             if group:
                 try:
                     self._write(group)
-                except BaseException as exc:  # surfaced to the runner by add() or close()
+                except BaseException as exc:  # noqa: BLE001 - raised again by add() or close()
                     with self._wake:
                         self._failure = exc
                     return

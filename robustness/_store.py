@@ -29,7 +29,7 @@ from pathlib import Path
 from ._exceptions import StoreError
 from ._types import ItemResult, Prediction
 
-__all__ = ["ItemRecord", "Store", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
 
 SCHEMA_VERSION = 2
 

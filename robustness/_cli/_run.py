@@ -8,8 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.progress import TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 import perturbations
 
@@ -86,7 +92,8 @@ def run(**kwargs: Any) -> None:
     if result.stats.interrupted:
         print_result(result, None, tables=False)
         out.print(f"interrupted: every answer received is stored in {options.store}; run the "
-                  "same command again to resume (finished items are not asked again)", soft_wrap=True)
+                  "same command again to resume (finished items are not asked again)",
+                  soft_wrap=True)
         sys.exit(INTERRUPTED)
     print_result(result, json_path)
     if report_path is not None:

@@ -181,7 +181,7 @@ class OpenAIModel(ModelAdapter):
                     key = in_flight.pop(future)  # type: ignore[arg-type]
                     try:
                         answer = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a 401/403 or a bug: stop sending
+                    except Exception as exc:
                         failure = failure or exc
                         continue
                     on_answer(key, answer)
@@ -223,7 +223,7 @@ class OpenAIModel(ModelAdapter):
             try:
                 response = await client.chat.completions.create(**body)
                 return self._prediction(response, (time.perf_counter() - started) * 1000)
-            except Exception as exc:  # noqa: BLE001 - sorted by the one mapping seam
+            except Exception as exc:
                 fate = classify(exc)
                 if fate.fate == "fatal":
                     raise ModelError(f"{self.name}: {fate.message}") from exc

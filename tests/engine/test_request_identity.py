@@ -1,4 +1,4 @@
-"""Request identity: every option classified, each request option moving the key, input modes kept apart."""
+"""Request identity: every option classified, request options move the key, modes kept apart."""
 
 from __future__ import annotations
 
@@ -96,8 +96,8 @@ def test_input_modes_on_one_store_make_three_sets_of_answers(
         server.warm_up()
         runs = []
         for mode in ("body", "face", "full"):
-            settings = ModelSettings(base_url=server.base_url, input_mode=mode,  # type: ignore[arg-type]
-                                     concurrency=4, timeout_s=10.0)
+            settings = ModelSettings(base_url=server.base_url, concurrency=4, timeout_s=10.0,
+                                     input_mode=mode)  # type: ignore[arg-type]
             result = run_evaluation(RunOptions(
                 data=london, models=("llava",), perturbations=(), limit=3, store=store,
                 model_settings=settings))

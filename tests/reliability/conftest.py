@@ -1,4 +1,4 @@
-"""Shared pieces of the fault matrix: servers, runs (in process and as the CLI), the ledger check."""
+"""Shared pieces of the fault matrix: servers, runs (in process and by the CLI), the ledger."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from faultserver import FaultServer, Script, always_ok
 
 from robustness import ModelSettings, RunOptions, RunResult, run_evaluation
-
-from faultserver import FaultServer, Script, always_ok
 
 Serve = Callable[..., FaultServer]
 
@@ -72,9 +71,18 @@ def ledger(store: Path) -> tuple[int, int, int, int]:
     return int(items), int(distinct), int(errors), int(predictions)
 
 
-def assert_exact(store: Path, server: FaultServer, planned: int) -> None:
-    """0 items lost, 0 duplicated, 0 requests paid twice, every paid answer kept."""
+def assert_exact(store: Path, server: FaultServer, planned: int, *, label: str = "",
+                 note: str = "") -> None:
+    """0 items lost, 0 duplicated, 0 requests paid twice, every paid answer kept.
+
+    Prints the figures as one ``matrix:`` line (the README's table: ``pytest tests/reliability
+    -s -q | grep matrix:``).
+    """
     items, distinct, errors, predictions = ledger(store)
+    paid = server.answered()
+    print(f"\nmatrix: {label}: {planned} planned, {items - errors} stored with an answer, "
+          f"{items - distinct} duplicated, {len(server.log)} requests, {paid.total()} paid, "
+          f"{sum(n - 1 for n in paid.values())} paid twice{note}")
     assert (items, distinct, errors) == (planned, planned, 0)
     paid = server.answered()
     assert max(paid.values()) == 1, f"paid twice: {[d for d, n in paid.items() if n > 1]}"

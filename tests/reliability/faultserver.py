@@ -131,7 +131,11 @@ class _Handler(BaseHTTPRequestHandler):
     fault_server: FaultServer
 
     def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client died mid-send: no request, nothing to pay for
+            self.close_connection = True
+            return
         server = self.fault_server
         entry = server.decide(body)
         if server.latency_s:

@@ -30,7 +30,7 @@ def test_a_fault_on_the_first_attempt_is_retried_once(
     result = run_here(london, store, server)
     assert result.stats.model_calls == PLANNED and result.stats.model_errors == 0
     assert server.actions() == {fault: PLANNED, "ok": PLANNED}
-    assert_exact(store, server, PLANNED)
+    assert_exact(store, server, PLANNED, label=f"{fault} on every first attempt")
 
 
 def test_a_truncated_answer_is_kept_and_flagged(
@@ -56,7 +56,8 @@ def test_no_usable_choice_is_never_cached(serve: Serve, london: Path, tmp_path: 
     fixed = serve(port=empty.port)  # the same endpoint, mended
     again = run_here(london, store, fixed, max_attempts=2)
     assert again.stats.model_calls == PLANNED and again.stats.model_errors == 0
-    assert_exact(store, fixed, PLANNED)
+    assert_exact(store, fixed, PLANNED, label="empty choices on every attempt, then mended",
+                 note=f"; first run: {PLANNED} model errors, 0 cached")
 
 
 def test_401_after_successes_keeps_every_paid_answer(
@@ -75,6 +76,8 @@ def test_401_after_successes_keeps_every_paid_answer(
     assert fixed.answered().total() == 12 - 5
     items, distinct, errors, _ = ledger(store)
     assert (items, distinct, errors) == (12, 12, 0)
+    print(f"\nmatrix: 401 after 5 answers, then a good key: 12 planned, {items} stored, "
+          f"{paid.total()} paid before the 401 and kept, 0 of them paid again")
 
 
 def test_server_killed_and_restarted_mid_run(serve: Serve, london: Path, tmp_path: Path) -> None:
@@ -92,4 +95,4 @@ def test_server_killed_and_restarted_mid_run(serve: Serve, london: Path, tmp_pat
     server.start()  # same port, same log
     runner.join(60)
     assert "result" in outcome, "the run did not finish after the server came back"
-    assert_exact(store, server, 10)
+    assert_exact(store, server, 10, label="server stopped for 1 s mid-run, restarted")

@@ -44,12 +44,14 @@ def test_kill_9_of_an_mllm_run_repays_at_most_the_last_interval(
     assert 40 <= before.total() < planned
     recent = server.answered(since=killed_at - COMMIT_INTERVAL_S - 0.1).total()
 
-    rerun = subprocess.run(args, capture_output=True, text=True)
+    rerun = subprocess.run(args, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     after = server.answered()
     repaid = sum(1 for digest in before if after[digest] > 1)
+    print(f"\nmatrix: kill -9 after {before.total()} of {planned} answers (concurrency 8): "
+          f"{repaid} paid again on rerun; bound 8 + {recent} answered in the last interval")
     assert repaid <= 8 + recent, (repaid, recent)
-    assert set(after) == set(before) | set(after) and len(after) == planned
+    assert len(after) == planned  # every request answered, in one run or the other
     items, distinct, errors, predictions = ledger(store)
     assert (items, distinct, errors, predictions) == (planned, planned, 0, planned)
 
@@ -67,10 +69,12 @@ def test_kill_9_of_an_embedded_run_at_a_random_moment(london: Path, tmp_path: Pa
     process.wait()
     stored = ledger(store)[0]
     assert 0 < stored < planned, stored
-    rerun = subprocess.run(args, capture_output=True, text=True)
+    rerun = subprocess.run(args, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     run = json.loads(summary.read_text())["run"]
     assert run["model_calls"] == planned - stored  # nothing stored is asked again
+    print(f"\nmatrix: kill -9 of an embedded run: {stored} of {planned} stored at the kill, "
+          f"rerun made {run['model_calls']} model calls")
     items, distinct, errors, _ = ledger(store)
     assert (items, distinct, errors) == (planned, planned, 0)
 
@@ -91,9 +95,10 @@ def test_ctrl_c_waits_for_requests_in_flight_and_resumes(
     paid = server.answered()
     assert ledger(store)[3] == len(paid)  # the requests in flight were waited for and kept
 
-    rerun = subprocess.run(args, capture_output=True, text=True)
+    rerun = subprocess.run(args, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
-    assert_exact(store, server, 24)
+    assert_exact(store, server, 24, label="Ctrl-C, then rerun",
+                 note=f"; {len(paid)} paid before exit 130, all kept")
 
 
 def test_a_second_ctrl_c_quits_at_once(serve: Serve, london: Path, tmp_path: Path) -> None:
@@ -107,8 +112,11 @@ def test_a_second_ctrl_c_quits_at_once(serve: Serve, london: Path, tmp_path: Pat
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=10)
+    quit_s = time.monotonic() - sent
+    print(f"\nmatrix: a second Ctrl-C while requests hang: exit {process.returncode} after "
+          f"{quit_s:.2f} s")
     assert process.returncode == 130
-    assert time.monotonic() - sent < 3.0
+    assert quit_s < 3.0
 
 
 def test_two_processes_on_one_store_pay_once(serve: Serve, london: Path, tmp_path: Path) -> None:
@@ -119,7 +127,7 @@ def test_two_processes_on_one_store_pay_once(serve: Serve, london: Path, tmp_pat
     first, second = cli(args), cli(args)
     outputs = [process.communicate(timeout=120) for process in (first, second)]
     assert first.returncode == second.returncode == 0, outputs
-    assert_exact(store, server, 30)
+    assert_exact(store, server, 30, label="two identical runs at once on one store")
     shared = [out for out, err in outputs if "sharing the store" in out + err]
     assert shared, "neither process said it shares the store"
 
@@ -131,11 +139,14 @@ def test_model_errors_exit_3_with_the_count_last(
     store = tmp_path / "r.sqlite"
     args = cli_args(london, store, server, "--limit", "1", "--perturbations", "jpeg",
                     "--severities", "1")
-    failed = subprocess.run(args, capture_output=True, text=True)
+    failed = subprocess.run(args, capture_output=True, text=True, check=False)
     assert failed.returncode == 3, failed.stderr
     assert failed.stdout.strip().splitlines()[-1] == (
         "2 items ended in a model or transport error; rerun to retry them "
         "(--allow-errors exits 0)")
-    allowed = subprocess.run([*args, "--allow-errors"], capture_output=True, text=True)
+    allowed = subprocess.run([*args, "--allow-errors"], capture_output=True, text=True,
+                             check=False)
     assert allowed.returncode == 0, allowed.stderr
+    print("\nmatrix: 400 on every request: exit 3, count on the last line; --allow-errors: "
+          "exit 0")
     assert server.actions() == {"400": 4}  # errors are retried on rerun, never cached
