@@ -2,8 +2,10 @@
 
 ``requests()`` walks the samples in plan order and yields only requests this process has claimed
 and nobody has answered; ``answer()`` turns an answer into stored items through the group
-committer. Items whose key another live process holds wait until that process stores the answer
-(a cache hit here) or dies (then this process claims the key and asks itself).
+committer. Items whose key another live process holds are *deferred*: once the plan is walked,
+the runner calls ``taken_over()`` until none is left, which stores the answers that process wrote
+(cache hits here) and yields the keys it gave up or died holding, claimed anew. Waiting happens
+between streams, never inside one, so no process sits on unsent claims while it waits for another.
 
 Identical requests within a run are sent once: a key in flight collects every item that asks it,
 and an item that arrives after the answer (but before its commit) is stored with that answer.
@@ -74,7 +76,6 @@ class RequestFeed:
             self.on_progress(planned - len(items))
             if items:
                 yield from self._offer(index, items)
-        yield from self._await_others()
 
     def answer(self, key: str, prediction: Prediction) -> None:
         """Store every item that asked ``key`` with its answer (a model error fails them)."""
@@ -123,27 +124,25 @@ class RequestFeed:
                 assert group[0].input is not None
                 yield Request(key, group[0].input, group[0].record.image_sha256 or "")
 
-    def _await_others(self) -> Iterator[Request]:
-        """Wait for keys another process holds: its answer lands, or it dies and we take over."""
-        while self.deferred and not self._halted():
-            keys = list(self.deferred)
-            states = self.claims.claim(keys)
-            progressed = False
-            for key in keys:
-                state, _ = states[key]
-                if state == "taken":
-                    continue
-                progressed = True
-                entries = self.deferred.pop(key)
-                if state == "cached":
-                    prediction = self.store.cached([key])[key]
-                    self._store(key, [record for _, record, _ in entries], prediction,
-                                fresh=False)
-                else:  # its owner died or gave up: ask ourselves
-                    index = entries[0][0]
-                    yield from self._offer(index, [(record, job) for _, record, job in entries])
-            if not progressed:
-                self.stop.wait(0.2)
+    def taken_over(self) -> Iterator[Request]:
+        """Deferred keys, once more: store answers that landed, ask what their owner let go."""
+        keys = list(self.deferred)
+        states = self.claims.claim(keys)
+        for key in keys:
+            state, _ = states[key]
+            if state == "taken" or self._halted():
+                continue
+            entries = self.deferred.pop(key)
+            if state == "cached":
+                prediction = self.store.cached([key])[key]
+                self._store(key, [record for _, record, _ in entries], prediction, fresh=False)
+            else:  # its owner died or gave up: claimed for us now, asked again
+                yield from self._offer(entries[0][0], [(record, job) for _, record, job in entries])
+
+    @property
+    def waiting(self) -> bool:
+        """Whether items still wait for another process (and this run may go on)."""
+        return bool(self.deferred) and not self._halted()
 
     def _defer(self, key: str, index: int, group: list[Prepared], holder: str) -> None:
         if not self.stats.shared_with:

@@ -126,6 +126,11 @@ def execute(
                     on_notice, stop,
                 )
                 model.predict_stream(feed.requests(), feed.answer, stop=stop)
+                while feed.waiting:
+                    left = len(feed.deferred)
+                    model.predict_stream(feed.taken_over(), feed.answer, stop=stop)
+                    if len(feed.deferred) == left:
+                        stop.wait(0.2)  # the other process is still at work on them
         finally:
             committer.close()
     finally:

@@ -150,3 +150,19 @@ def test_model_errors_exit_3_with_the_count_last(
     print("\nmatrix: 400 on every request: exit 3, count on the last line; --allow-errors: "
           "exit 0")
     assert server.actions() == {"400": 4}  # errors are retried on rerun, never cached
+
+
+def test_two_embedded_runs_on_one_store_split_the_work(london: Path, tmp_path: Path) -> None:
+    store = tmp_path / "r.sqlite"
+    args = [sys.executable, "-m", "robustness", "run", "--data", str(london), "--limit", "40",
+            "--perturbations", "jpeg", "--severities", "1,3", "--store", str(store)]
+    runs = [cli([*args, "--json", str(tmp_path / f"{n}.json")]) for n in (1, 2)]
+    outputs = [process.communicate(timeout=180) for process in runs]
+    assert [process.returncode for process in runs] == [0, 0], outputs
+    calls = [json.loads((tmp_path / f"{n}.json").read_text())["run"]["model_calls"]
+             for n in (1, 2)]
+    print(f"\nmatrix: two embedded runs at once on one store: 120 planned, model calls "
+          f"{calls[0]} + {calls[1]}")
+    assert sum(calls) == 40 * 3  # each request computed by one process only
+    items, distinct, errors, predictions = ledger(store)
+    assert (items, distinct, errors, predictions) == (120, 120, 0, 120)
