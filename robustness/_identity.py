@@ -54,10 +54,13 @@ REQUEST_OPTIONS = frozenset({
 PLAN_OPTIONS = frozenset({
     "data", "data_format", "names", "severities", "replicates", "limit",
 })
-# Options that change neither: how fast, where results go, what is printed or compared.
+# Options that change neither: how fast, where results go, what is printed or compared. Worker
+# counts and executors belong here too; so does the choice of replica in an endpoint pool, whose
+# adapter must fingerprint the pool by one stable name (``OpenAISettings.fingerprint_url``).
 NEUTRAL_OPTIONS = frozenset({
     "concurrency", "timeout_s", "store", "json_path", "report_path", "max_requests", "dry_run",
     "allow_errors", "alpha", "n_boot", "fail_on_regression", "baseline_id", "run_id",
+    "workers", "executor",
 })
 
 
