@@ -56,8 +56,7 @@ def find_counterexample(
     seed: int = 0, save_to: Path | None = None,
 ) -> Counterexample | None:
     """The minimal counterexample found within ``budget`` model calls, or None."""
-    from hypothesis import HealthCheck, Phase, find, settings
-    from hypothesis import strategies as st
+    from hypothesis import HealthCheck, Phase, find, settings, strategies as st
     from hypothesis.errors import NoSuchExample
 
     calls = 0
