@@ -137,7 +137,11 @@ class RequestFeed:
                 prediction = self.store.cached([key])[key]
                 self._store(key, [record for _, record, _ in entries], prediction, fresh=False)
             else:  # its owner died or gave up: claimed for us now, asked again
-                yield from self._offer(entries[0][0], [(record, job) for _, record, job in entries])
+                by_sample: dict[int, list[tuple[ItemRecord, Job]]] = {}
+                for index, record, job in entries:  # one image may appear as several samples
+                    by_sample.setdefault(index, []).append((record, job))
+                for index, items in by_sample.items():
+                    yield from self._offer(index, items)
 
     @property
     def waiting(self) -> bool:
