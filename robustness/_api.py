@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,10 @@ from prompts import PromptVariant, load_variants
 
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
+from ._identity import run_identity
 from ._metrics import summarize
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
-from ._seeding import stable_hash
 from ._store import Store
 
 __all__ = [
@@ -132,14 +133,20 @@ def plan_run(options: RunOptions) -> RunPlan:
             model.close()
         raise
     jobs = tuple(plan_jobs(models, variants, options.repeats))
-    run_id = _run_id(dataset, conditions, jobs, options)
+    run_id = run_identity(dataset, conditions, jobs, seed=options.seed,
+                          face_margin=options.face_margin)
     return RunPlan(options, dataset, tuple(conditions), jobs, run_id)
 
 
 def execute_plan(
-    plan: RunPlan, *, on_progress: Callable[[int], None] = lambda advance: None
+    plan: RunPlan, *, on_progress: Callable[[int], None] = lambda advance: None,
+    on_notice: Callable[[str], None] = lambda line: None, stop: threading.Event | None = None,
 ) -> RunResult:
-    """Run (or resume) a planned evaluation and summarise it; ``dry_run`` only counts."""
+    """Run (or resume) a planned evaluation and summarise it; ``dry_run`` only counts.
+
+    ``on_notice`` hears one-line notes (another process shares the store); setting ``stop``
+    ends the run early with every answer received so far committed (``stats.interrupted``).
+    """
     options = plan.options
     execute_options = ExecuteOptions(
         seed=options.seed, face_margin=options.face_margin, max_requests=options.max_requests,
@@ -151,7 +158,8 @@ def execute_plan(
                 store.begin_run(plan.run_id, _config(plan))
             stats = execute(
                 plan.dataset, plan.conditions, plan.jobs, store, run_id=plan.run_id,
-                options=execute_options, on_progress=on_progress,
+                options=execute_options, on_progress=on_progress, on_notice=on_notice,
+                stop=stop,
             )
             summary = {} if options.dry_run else run_summary(
                 store, plan.run_id, stats, seed=options.seed
@@ -187,6 +195,7 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
             "model_calls": stats.model_calls,
             "cache_hits": stats.cache_hits,
             "errors": stats.errors,
+            "model_errors": stats.model_errors,
             "seconds": round(stats.seconds, 3),
             "stopped_at_budget": stats.stopped_at_budget,
         },
@@ -249,6 +258,7 @@ def _config(plan: RunPlan) -> dict[str, Any]:
         "data": str(dataset.root), "format": dataset.format, "samples": len(dataset.samples),
         "attribution": dataset.attribution,
         "models": {model.name: model.fingerprint for model in plan.models},
+        "input_modes": {model.name: model.input_mode for model in plan.models},
         "simulated": [model.name for model in plan.models if model.simulated],
         "prompts": prompts, "repeats": options.repeats,
         "perturbations": list(dict.fromkeys(c.perturbation for c in plan.conditions)),
@@ -256,17 +266,3 @@ def _config(plan: RunPlan) -> dict[str, Any]:
         "replicates": options.replicates, "seed": options.seed,
         "face_margin": options.face_margin,
     }
-
-
-def _run_id(
-    dataset: Dataset, conditions: Sequence[Condition], jobs: Sequence[Job], options: RunOptions
-) -> str:
-    """Same plan, same id: rerunning a command resumes its run instead of starting another."""
-    samples = [(s.id, s.age, s.age_low, s.age_high, s.gender, s.face_box) for s in dataset.samples]
-    questions = sorted(
-        (job.model.fingerprint, job.prompt.text if job.prompt else "", job.repeat) for job in jobs
-    )
-    return stable_hash(
-        "run", str(dataset.root), dataset.format, samples, conditions, questions,
-        options.seed, options.face_margin,
-    )[:16]

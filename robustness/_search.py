@@ -19,6 +19,7 @@ from PIL import Image
 from perturbations import Boxes, Change, apply_change
 from prompts import PromptVariant
 
+from ._identity import request_key
 from ._materialize import input_digest, model_input
 from ._models import ModelAdapter, ModelInput
 from ._seeding import stable_hash
@@ -66,8 +67,8 @@ def find_counterexample(
         changed, moved = apply_change(image, boxes, change, np.random.default_rng(rng_seed))
         item = model_input(changed, moved, model.input_mode)
         item = ModelInput(face=item.face, body=item.body, prompt=prompt)
-        key = stable_hash("request", model.fingerprint, input_digest(item),
-                          prompt.text if prompt else "", 0)
+        key = request_key(model.fingerprint, model.input_mode, input_digest(item),
+                          face_margin=0.0, prompt=prompt, repeat=0)
         cached = store.cached([key]).get(key)
         if cached is not None:
             return cached

@@ -3,10 +3,17 @@
 Predictions are keyed by request key (model fingerprint, exact input bytes, prompt, decoding
 parameters, repeat), so the same question is never asked twice. Items are keyed by what the plan
 names (run, model, prompt, sample, condition, repeat): writing an item again replaces it, which is
-what makes a killed and rerun run end with exactly one row per planned item. Items and the
-predictions they point to are written in one transaction per batch.
+what makes a killed and rerun run end with exactly one row per planned item. Items, the
+predictions they point to and the release of their claims are written in one transaction per
+group commit (``robustness._commit``).
 
 Error predictions are kept on the item, not in the prediction cache: a rerun tries them again.
+An item's ``error_kind`` says whose fault it was: ``data`` (bad row, image, no face) or ``model``
+(the model or its transport). ``claims`` and ``owners`` let several processes share one store
+(``robustness._claims``).
+
+Stores written by schema version 1 are upgraded in place when opened (new tables, new nullable
+columns); a store of a newer schema is refused with one line.
 """
 
 from __future__ import annotations
@@ -22,9 +29,9 @@ from pathlib import Path
 from ._exceptions import StoreError
 from ._types import ItemResult, Prediction
 
-__all__ = ["ItemRecord", "Store", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -35,7 +42,8 @@ CREATE TABLE IF NOT EXISTS predictions (
     request_key TEXT PRIMARY KEY, model TEXT NOT NULL, fingerprint TEXT NOT NULL,
     outcome TEXT NOT NULL, age REAL, gender TEXT, gender_confidence REAL, refusal_kind TEXT,
     raw_text TEXT, latency_ms REAL, age_low REAL, age_high REAL, tokens_in INTEGER,
-    tokens_out INTEGER, finish_reason TEXT, system_fingerprint TEXT, created REAL NOT NULL
+    tokens_out INTEGER, finish_reason TEXT, system_fingerprint TEXT, created REAL NOT NULL,
+    truncated INTEGER
 );
 CREATE TABLE IF NOT EXISTS items (
     run_id TEXT NOT NULL, model TEXT NOT NULL, prompt TEXT NOT NULL, sample_id TEXT NOT NULL,
@@ -43,15 +51,29 @@ CREATE TABLE IF NOT EXISTS items (
     repeat INTEGER NOT NULL, request_key TEXT, image_sha256 TEXT, error TEXT,
     age_true REAL, age_low REAL, age_high REAL, gender_true TEXT, subject_id TEXT,
     image_path TEXT, simulated INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
-    updated REAL NOT NULL,
+    updated REAL NOT NULL, error_kind TEXT,
     PRIMARY KEY (run_id, model, prompt, sample_id, perturbation, severity, replicate, repeat)
 );
+CREATE TABLE IF NOT EXISTS owners (
+    owner TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, started REAL NOT NULL,
+    heartbeat REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS claims (
+    request_key TEXT PRIMARY KEY, owner TEXT NOT NULL, claimed REAL NOT NULL
+);
 """
+
+# Columns added after version 1, all nullable: opening an older store adds the missing ones.
+_ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "predictions": (("truncated", "INTEGER"),),
+    "items": (("error_kind", "TEXT"),),
+}
 
 # Prediction fields stored per request key (``error`` lives on the item: errors are not cached).
 _PREDICTION_FIELDS = (
     "outcome", "age", "gender", "gender_confidence", "refusal_kind", "raw_text", "latency_ms",
     "age_low", "age_high", "tokens_in", "tokens_out", "finish_reason", "system_fingerprint",
+    "truncated",
 )
 _PREDICTION_COLUMNS = ", ".join(_PREDICTION_FIELDS)
 
@@ -78,6 +100,7 @@ class ItemRecord:
     image_path: str
     position: int
     simulated: bool = False
+    error_kind: str | None = None  # "data" or "model" when ``error`` is set
 
     @property
     def identity(self) -> tuple[str, str, str, str, int, int, int]:
@@ -92,10 +115,7 @@ class Store:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
+            self._db = connect(self.path)
             self._check_version()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
@@ -121,15 +141,26 @@ class Store:
         self._db.execute("COMMIT")
 
     def _check_version(self) -> None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None:
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-        elif int(row[0]) != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} holds schema version {row[0]}, this suite reads {SCHEMA_VERSION}"
-            )
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is not None and int(row[0]) > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} holds schema version {row[0]}, written by a newer version of "
+                    f"this suite; this one reads versions up to {SCHEMA_VERSION}"
+                )
+            if row is None or int(row[0]) < SCHEMA_VERSION:
+                self._upgrade(db)
+
+    @staticmethod
+    def _upgrade(db: sqlite3.Connection) -> None:
+        """Bring a new or version-1 store to this schema: add missing columns, then the version."""
+        for table, columns in _ADDED_COLUMNS.items():
+            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+            for name, kind in columns:
+                if name not in present:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                   (str(SCHEMA_VERSION),))
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -167,7 +198,7 @@ class Store:
                 chunk,
             )
             for key, *values in rows:
-                found[key] = Prediction(**dict(zip(_PREDICTION_FIELDS, values)))
+                found[key] = _prediction(values)
         return found
 
     def finished_items(self, run_id: str) -> set[tuple[str, str, str, str, int, int, int]]:
@@ -186,29 +217,8 @@ class Store:
         predictions: dict[str, tuple[str, str, Prediction]],
     ) -> None:
         """Write items and new predictions (key → (model, fingerprint, prediction)) atomically."""
-        now = time.time()
         with self.transaction() as db:
-            marks = ", ".join("?" * (len(_PREDICTION_FIELDS) + 4))
-            db.executemany(
-                f"INSERT OR IGNORE INTO predictions (request_key, model, fingerprint, "
-                f"{_PREDICTION_COLUMNS}, created) VALUES ({marks})",
-                [
-                    (key, model, fingerprint,
-                     *(getattr(p, name) for name in _PREDICTION_FIELDS), now)
-                    for key, (model, fingerprint, p) in predictions.items()
-                    if p.outcome != "error"
-                ],
-            )
-            db.executemany(
-                "INSERT OR REPLACE INTO items VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (run_id, *item.identity, item.request_key, item.image_sha256, item.error,
-                     item.age_true, item.age_low, item.age_high, item.gender_true,
-                     item.subject_id, item.image_path, int(item.simulated), item.position, now)
-                    for item in items
-                ],
-            )
+            write_answers(db, run_id, items, predictions)
 
     def remember(self, key: str, model: str, fingerprint: str, prediction: Prediction) -> None:
         """Cache one prediction outside any run (counterexample search); errors are not kept."""
@@ -224,7 +234,7 @@ class Store:
             "ELSE p.outcome END AS outcome, "
             "p.refusal_kind, i.error, p.raw_text, p.latency_ms, p.age_low AS age_low_pred, "
             "p.age_high AS age_high_pred, p.tokens_in, p.tokens_out, p.finish_reason, "
-            "p.system_fingerprint, i.image_sha256, i.request_key, "
+            "p.system_fingerprint, p.truncated, i.error_kind, i.image_sha256, i.request_key, "
             "i.image_path, i.simulated "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
             "WHERE i.run_id = ? ORDER BY i.position",
@@ -232,6 +242,13 @@ class Store:
         )
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor]
+
+    def model_error_count(self, run_id: str) -> int:
+        """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM items WHERE run_id = ? AND error_kind = 'model'", (run_id,)
+        ).fetchone()
+        return int(row[0])
 
     def error_count(self, run_id: str) -> int:
         """Items of the run that ended as errors (before the model, or from it)."""
@@ -257,3 +274,53 @@ class Store:
             )
             for r in (rows if rows is not None else self.item_rows(run_id))
         ]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, with the schema present.
+
+    Threads of one run (the committer, the heartbeat) each open their own; the main one may be
+    used from the materialization thread, one caller at a time, hence ``check_same_thread``.
+    """
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(SCHEMA)
+    return db
+
+
+def write_answers(
+    db: sqlite3.Connection, run_id: str, items: Sequence[ItemRecord],
+    predictions: dict[str, tuple[str, str, Prediction]],
+) -> None:
+    """Insert new predictions (errors are not cached) and replace items, inside a transaction."""
+    now = time.time()
+    marks = ", ".join("?" * (len(_PREDICTION_FIELDS) + 4))
+    db.executemany(
+        f"INSERT OR IGNORE INTO predictions (request_key, model, fingerprint, "
+        f"{_PREDICTION_COLUMNS}, created) VALUES ({marks})",
+        [
+            (key, model, fingerprint, *(getattr(p, name) for name in _PREDICTION_FIELDS), now)
+            for key, (model, fingerprint, p) in predictions.items()
+            if p.outcome != "error"
+        ],
+    )
+    db.executemany(
+        "INSERT OR REPLACE INTO items (run_id, model, prompt, sample_id, perturbation, severity, "
+        "replicate, repeat, request_key, image_sha256, error, age_true, age_low, age_high, "
+        "gender_true, subject_id, image_path, simulated, position, updated, error_kind) VALUES "
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (run_id, *item.identity, item.request_key, item.image_sha256, item.error,
+             item.age_true, item.age_low, item.age_high, item.gender_true, item.subject_id,
+             item.image_path, int(item.simulated), item.position, now,
+             item.error_kind if item.error is not None else None)
+            for item in items
+        ],
+    )
+
+
+def _prediction(values: Sequence[object]) -> Prediction:
+    fields = dict(zip(_PREDICTION_FIELDS, values))
+    fields["truncated"] = bool(fields["truncated"])
+    return Prediction(**fields)  # type: ignore[arg-type]

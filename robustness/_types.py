@@ -63,6 +63,7 @@ class Prediction:
     tokens_out: int | None = None
     finish_reason: str | None = None
     system_fingerprint: str | None = None
+    truncated: bool = False  # the answer hit its token cap (``finish_reason: length``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,8 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      show_default=True, help="Image detail sent to OpenAI-style endpoints."),
         click.option("--temperature", default=0.0, show_default=True, type=float,
                      help="MLLM sampling temperature."),
+        click.option("--top-p", "top_p", default=None, type=float,
+                     help="MLLM nucleus sampling cutoff (0-1]. Default: the endpoint's."),
         click.option("--max-tokens", default=300, show_default=True, type=int,
                      help="Cap on each MLLM answer's tokens."),
         click.option("--timeout", "timeout_s", default=60.0, show_default=True, type=float,
@@ -54,5 +56,6 @@ def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
         base_url=kwargs.pop("base_url"), model_name=kwargs.pop("model_name"),
         input_mode=kwargs.pop("input_mode"), concurrency=kwargs.pop("concurrency"),
         detail=kwargs.pop("detail"), temperature=kwargs.pop("temperature"),
+        top_p=kwargs.pop("top_p"),
         max_tokens=kwargs.pop("max_tokens"), timeout_s=kwargs.pop("timeout_s"),
     )

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.progress import TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 import perturbations
 
@@ -19,7 +26,11 @@ from .._report import write_report
 from .._store import Store
 from .._tables import model_notes, summary_tables
 from ._common import names_option, out, progress_console, severities_option, user_errors
+from ._interrupt import INTERRUPTED, stop_on_interrupt
 from ._options import model_options, model_settings
+
+# Exit code when any item ended in a model or transport error (``--allow-errors`` gives 0).
+MODEL_ERRORS = 3
 
 __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
 
@@ -50,12 +61,19 @@ __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
               default=None, help="Also write the HTML stability report here.")
 @click.option("--dry-run", is_flag=True,
               help="Print how many new requests the run would make, and their tokens; call nothing.")
+@click.option("--allow-errors", is_flag=True,
+              help="Exit 0 even when items ended in a model or transport error (default: 3).")
 @user_errors
 def run(**kwargs: Any) -> None:
-    """Run models over a dataset under perturbations; print accuracy and stability."""
+    """Run models over a dataset under perturbations; print accuracy and stability.
+
+    Exit codes: 0 every item answered (or failed on its own data); 3 some item ended in a model
+    or transport error, counted on the last line; 2 a user error; 130 stopped by Ctrl-C.
+    """
     settings = model_settings(kwargs)
     json_path = kwargs.pop("json_path")
     report_path = kwargs.pop("report_path")
+    allow_errors = kwargs.pop("allow_errors")
     options = RunOptions(
         data=kwargs["data"], models=kwargs["models"],
         perturbations=names_option(kwargs["names"], all_names=perturbations.FAMILIES),
@@ -70,21 +88,42 @@ def run(**kwargs: Any) -> None:
     result = run_with_progress(options)
     if options.dry_run:
         print_dry_run(result)
-    else:
-        print_result(result, json_path)
-        if report_path is not None:
-            written = write_report(options.store, report_path, run_id=result.run_id)
-            out.print(f"report written to {written}")
+        return
+    if result.stats.interrupted:
+        print_result(result, None, tables=False)
+        out.print(f"interrupted: every answer received is stored in {options.store}; run the "
+                  "same command again to resume (finished items are not asked again)",
+                  soft_wrap=True)
+        sys.exit(INTERRUPTED)
+    print_result(result, json_path)
+    if report_path is not None:
+        written = write_report(options.store, report_path, run_id=result.run_id)
+        out.print(f"report written to {written}")
+    failed = result.stats.model_errors
+    if failed and not allow_errors:
+        out.print(f"{failed} item{'s' if failed != 1 else ''} ended in a model or transport "
+                  "error; rerun to retry them (--allow-errors exits 0)", soft_wrap=True)
+        sys.exit(MODEL_ERRORS)
 
 
 def run_with_progress(options: RunOptions) -> RunResult:
-    """Plan first (so a user error is one clean line), then run behind a progress bar."""
+    """Plan first (so a user error is one clean line), then run behind a progress bar.
+
+    Ctrl-C stops the run cleanly (see ``_interrupt``); another process sharing the store is
+    announced on one line.
+    """
     plan = plan_run(options)
     columns = (TextColumn("[bold]evaluating"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    with Progress(*columns, console=progress_console, transient=True) as progress:
+    timeout = options.model_settings.timeout_s
+    with Progress(*columns, console=progress_console, transient=True) as progress, \
+            stop_on_interrupt(timeout) as stop:
         task = progress.add_task("run", total=plan.requests)
-        return execute_plan(plan, on_progress=lambda advance: progress.advance(task, advance))
+        return execute_plan(
+            plan, on_progress=lambda advance: progress.advance(task, advance),
+            on_notice=lambda line: progress.console.print(line, markup=False, highlight=False),
+            stop=stop,
+        )
 
 
 def print_dry_run(result: RunResult) -> None:

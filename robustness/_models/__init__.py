@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from ._base import InputMode, ModelAdapter, ModelInput
+from ._base import AnswerSink, InputMode, ModelAdapter, ModelInput, Request
 from ._registry import MODEL_NAMES, ModelSettings, build_model, describe_models
 
 __all__ = [
     "MODEL_NAMES",
+    "AnswerSink",
     "InputMode",
     "ModelAdapter",
     "ModelInput",
     "ModelSettings",
+    "Request",
     "build_model",
     "describe_models",
 ]

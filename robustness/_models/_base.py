@@ -3,12 +3,20 @@
 An adapter takes a batch of prepared inputs and returns one prediction per input, in order. It
 declares the crop it wants (``input_mode``), a batch size, and a fingerprint: everything that
 changes its answers (backend, weights, parameters), which becomes part of every request key.
+
+The runner drives adapters through ``predict_stream``: it pulls requests from an iterator as it
+has room for them and reports each answer the moment it has it, so every answer can be committed
+as it arrives. The iterator may block while it prepares the next request (decode, perturb, crop);
+a later executor can feed it from a pool of worker processes with a bounded window, and the
+adapter's side stays the same. The default pulls a batch at a time through ``predict_batch``;
+API adapters override it to keep ``concurrency`` requests in flight.
 """
 
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,7 +26,7 @@ from prompts._variant import PromptVariant
 
 from .._types import Prediction
 
-__all__ = ["InputMode", "ModelAdapter", "ModelInput"]
+__all__ = ["AnswerSink", "InputMode", "ModelAdapter", "ModelInput", "Request"]
 
 InputMode = Literal["face", "body", "face+body", "full"]
 
@@ -38,6 +46,19 @@ class ModelInput:
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return tuple(a for a in (self.face, self.body) if a is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One question to send: its request key, the input, and the digest of the input's pixels."""
+
+    key: str
+    input: ModelInput
+    digest: str
+
+
+# Called once per request pulled, with its key and prediction, as soon as the answer is in.
+AnswerSink = Callable[[str, Prediction], None]
 
 
 class ModelAdapter(abc.ABC):
@@ -62,6 +83,23 @@ class ModelAdapter(abc.ABC):
     @abc.abstractmethod
     def predict_batch(self, inputs: Sequence[ModelInput]) -> list[Prediction]:
         """Return one prediction per input, in order."""
+
+    def predict_stream(
+        self, requests: Iterator[Request], on_answer: AnswerSink, *,
+        stop: threading.Event | None = None,
+    ) -> None:
+        """Answer requests pulled from ``requests``, reporting each through ``on_answer``.
+
+        Pulls no more than one batch ahead, and no new request once ``stop`` is set; every
+        request pulled gets exactly one ``on_answer`` call unless an exception ends the stream.
+        """
+        while stop is None or not stop.is_set():
+            batch = [request for _, request in zip(range(self.batch_size), requests)]
+            if not batch:
+                return
+            answers = self.predict_batch([request.input for request in batch])
+            for request, answer in zip(batch, answers, strict=True):
+                on_answer(request.key, answer)
 
     def close(self) -> None:
         """Release resources (sessions, servers). The default holds none."""

@@ -1,8 +1,9 @@
 """Any OpenAI-compatible chat endpoint: OpenAI itself, a vLLM server, the simulated server.
 
-Requests run with asyncio, a bounded number in flight; each is retried with exponential backoff
-(honouring ``Retry-After``) on rate limits, server errors, timeouts and malformed bodies, and a
-final failure is recorded as that item's ``error`` prediction. Images go losslessly as PNG data
+Requests run with asyncio, a bounded number in flight, each answer reported as it arrives; each
+is retried with exponential backoff (honouring ``Retry-After``) on rate limits, server errors,
+timeouts, malformed bodies and 200s with no usable choice, and a final failure is recorded as that
+item's ``error`` prediction (never cached). Images go losslessly as PNG data
 URLs with an explicit ``detail``. The API key is read from the environment and kept only in the
 client: it is never part of a fingerprint, a stored row, a log line or a report.
 """
@@ -13,8 +14,10 @@ import asyncio
 import base64
 import os
 import random
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,12 +28,14 @@ from .._exceptions import ConfigError, ModelError
 from .._seeding import stable_hash
 from .._tokens import image_tokens, text_tokens
 from .._types import Prediction
-from ._base import InputMode, ModelAdapter, ModelInput
-from ._provider_errors import classify
+from ._base import AnswerSink, InputMode, ModelAdapter, ModelInput, Request
+from ._provider_errors import classify, usable_choice
 
 __all__ = ["OpenAIModel", "OpenAISettings", "png_data_url"]
 
 SIMULATED_FINGERPRINT = "simulated"
+# How the pixels travel: a lossless PNG data URL of the exact crop (part of the fingerprint).
+IMAGE_ENCODING = "png-data-url"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,7 @@ class OpenAISettings:
     input_mode: InputMode = "body"
     detail: str = "high"
     temperature: float = 0.0
+    top_p: float | None = None
     max_tokens: int = 300
     seed: int | None = None
     concurrency: int = 32
@@ -60,6 +66,8 @@ class OpenAISettings:
             raise ConfigError(f"--detail must be low, high or auto, got {self.detail!r}")
         if not 0.0 <= self.temperature <= 2.0:
             raise ConfigError(f"--temperature must be within 0-2, got {self.temperature!r}")
+        if self.top_p is not None and not 0.0 < self.top_p <= 1.0:
+            raise ConfigError(f"--top-p must be within (0, 1], got {self.top_p!r}")
         if self.concurrency < 1:
             raise ConfigError(f"--concurrency must be at least 1, got {self.concurrency!r}")
         if self.max_tokens < 1 or self.max_attempts < 1 or self.timeout_s <= 0:
@@ -88,7 +96,7 @@ class OpenAIModel(ModelAdapter):
         self.settings = settings
         self.name = settings.name
         self.input_mode = settings.input_mode
-        # Large batches keep every slot busy: each batch ends with a partly idle last wave.
+        # For ``predict_batch`` callers; the runner streams, keeping ``concurrency`` in flight.
         self.batch_size = settings.concurrency * 16
         self._api_key = _api_key(settings)
         self._parse = parse
@@ -97,8 +105,8 @@ class OpenAIModel(ModelAdapter):
         # Everything that changes answers, and nothing secret.
         self._fingerprint = (
             f"openai-compatible;url={(settings.fingerprint_url or settings.base_url).rstrip('/')};"
-            f"model={settings.model};"
-            f"detail={settings.detail};temperature={settings.temperature};"
+            f"model={settings.model};image={IMAGE_ENCODING};"
+            f"detail={settings.detail};temperature={settings.temperature};top_p={settings.top_p};"
             f"max_tokens={settings.max_tokens};seed={settings.seed}"
         )
 
@@ -107,53 +115,115 @@ class OpenAIModel(ModelAdapter):
         return self._fingerprint
 
     def predict_batch(self, inputs: Sequence[ModelInput]) -> list[Prediction]:
-        return asyncio.run(self._predict_all(inputs))
+        answers: dict[str, Prediction] = {}
+        requests = (Request(str(index), item, "") for index, item in enumerate(inputs))
+        self.predict_stream(requests, answers.__setitem__)
+        return [answers[str(index)] for index in range(len(inputs))]
+
+    def predict_stream(
+        self, requests: Iterator[Request], on_answer: AnswerSink, *,
+        stop: threading.Event | None = None,
+    ) -> None:
+        """Keep ``concurrency`` requests in flight, reporting each answer as it arrives.
+
+        Pulling the next request runs in a worker thread (preparing it is CPU work that would
+        stall every request in flight), concurrently with the answers coming back. Once ``stop``
+        is set, or a 401/403 arrives, nothing new is sent; requests in flight get up to
+        ``timeout_s`` to finish, then are cancelled (their claims go back with the run's).
+        """
+        asyncio.run(self._stream(requests, on_answer, stop or threading.Event()))
 
     def close(self) -> None:
         if self._on_close is not None:
             self._on_close()
             self._on_close = None
 
-    async def _predict_all(self, inputs: Sequence[ModelInput]) -> list[Prediction]:
+    async def _stream(
+        self, requests: Iterator[Request], on_answer: AnswerSink, stop: threading.Event
+    ) -> None:
         from openai import AsyncOpenAI
 
         client = AsyncOpenAI(
             base_url=self.settings.base_url, api_key=self._api_key, max_retries=0,
             timeout=self.settings.timeout_s,
         )
-        gate = asyncio.Semaphore(self.settings.concurrency)
-        # Prompts and repeats share one crop array: encode each once per batch, off the event
-        # loop (encoding a large crop there would stall every request in flight).
-        encoded: dict[int, asyncio.Future[str]] = {}
-
-        async def one(item: ModelInput) -> Prediction:
-            async with gate:
-                return await self._predict_one(client, item, encoded)
-
+        loop = asyncio.get_running_loop()
+        # Prompts and repeats share one crop: encode it once, off the event loop.
+        encoded: OrderedDict[str, tuple[np.ndarray, asyncio.Future[str]]] = OrderedDict()
+        in_flight: dict[asyncio.Future[Prediction], str] = {}
+        pull: asyncio.Future[Request | None] | None = None
+        exhausted, failure, deadline = False, None, None
         try:
-            return list(await asyncio.gather(*(one(item) for item in inputs)))
+            while True:
+                halted = stop.is_set() or failure is not None
+                if not (exhausted or halted) and pull is None \
+                        and len(in_flight) < self.settings.concurrency:
+                    pull = asyncio.ensure_future(asyncio.to_thread(next, requests, None))
+                waiting: set[asyncio.Future[Any]] = set(in_flight)
+                if pull is not None:
+                    waiting.add(pull)
+                if not waiting:
+                    return
+                if halted and deadline is None:
+                    deadline = loop.time() + self.settings.timeout_s
+                budget = 0.25 if deadline is None else max(0.0, deadline - loop.time())
+                done, _ = await asyncio.wait(waiting, timeout=min(0.25, budget),
+                                             return_when=asyncio.FIRST_COMPLETED)
+                for future in done:
+                    if future is pull:
+                        pull, request = None, future.result()
+                        if request is None:
+                            exhausted = True
+                        elif not (stop.is_set() or failure is not None):
+                            task = asyncio.ensure_future(self._answer(client, request, encoded))
+                            in_flight[task] = request.key
+                        continue
+                    key = in_flight.pop(future)  # type: ignore[arg-type]
+                    try:
+                        answer = future.result()
+                    except Exception as exc:
+                        failure = failure or exc
+                        continue
+                    on_answer(key, answer)
+                if deadline is not None and loop.time() >= deadline:
+                    return
         finally:
+            for future in in_flight:
+                future.cancel()
+            await asyncio.gather(*in_flight, return_exceptions=True)
+            if pull is not None:
+                await asyncio.gather(pull, return_exceptions=True)
             await client.close()
+            if failure is not None:
+                raise failure
 
-    async def _predict_one(
-        self, client: Any, item: ModelInput, encoded: dict[int, asyncio.Future[str]]
+    async def _answer(
+        self, client: Any, request: Request,
+        encoded: OrderedDict[str, tuple[np.ndarray, asyncio.Future[str]]],
     ) -> Prediction:
+        item = request.input
         if item.prompt is None:
             return Prediction(outcome="error", error="an MLLM input needs a prompt variant")
         image = item.body if item.body is not None else item.face
         if image is None:
             return Prediction(outcome="error", error="no image in the input")
-        if id(image) not in encoded:
-            encoded[id(image)] = asyncio.ensure_future(asyncio.to_thread(png_data_url, image))
-        request = self._request(item, await encoded[id(image)])
+        # Keyed by pixel digest; the cache holds the array, so an id is never reused meanwhile.
+        cache_key = request.digest or f"id:{id(image)}"
+        if cache_key not in encoded:
+            encoded[cache_key] = (image, asyncio.ensure_future(
+                asyncio.to_thread(png_data_url, image)))
+            while len(encoded) > 4 * self.settings.concurrency:
+                encoded.popitem(last=False)
+        body = self._request(item, await encoded[cache_key][1])
         # Backoff jitter only spreads retries out; seeding it keeps runs reproducible.
         jitter = random.Random(stable_hash(self._fingerprint, item.prompt.id, item.repeat))
         last_error = "no attempt made"
         for attempt in range(self.settings.max_attempts):
             started = time.perf_counter()
             try:
-                response = await client.chat.completions.create(**request)
-            except Exception as exc:  # noqa: BLE001 - sorted by the one mapping seam
+                response = await client.chat.completions.create(**body)
+                return self._prediction(response, (time.perf_counter() - started) * 1000)
+            except Exception as exc:
                 fate = classify(exc)
                 if fate.fate == "fatal":
                     raise ModelError(f"{self.name}: {fate.message}") from exc
@@ -161,9 +231,6 @@ class OpenAIModel(ModelAdapter):
                 if fate.fate == "item" or attempt + 1 == self.settings.max_attempts:
                     break
                 await asyncio.sleep(self._backoff(attempt, fate.retry_after, jitter))
-                continue
-            latency = (time.perf_counter() - started) * 1000
-            return self._prediction(response, latency)
         attempts = attempt + 1
         return Prediction(outcome="error", error=f"{last_error} (after {attempts} attempts)")
 
@@ -182,6 +249,8 @@ class OpenAIModel(ModelAdapter):
         }
         if self.settings.seed is not None:
             request["seed"] = self.settings.seed
+        if self.settings.top_p is not None:
+            request["top_p"] = self.settings.top_p
         return request
 
     def _backoff(self, attempt: int, retry_after: float | None, jitter: random.Random) -> float:
@@ -191,11 +260,8 @@ class OpenAIModel(ModelAdapter):
         return min(self.settings.backoff_max_s, delay * (0.5 + jitter.random()))
 
     def _prediction(self, response: Any, latency_ms: float) -> Prediction:
-        choice = response.choices[0] if response.choices else None
-        message = choice.message if choice is not None else None
-        text = message.content if message is not None else None
-        refusal = getattr(message, "refusal", None)
-        finish = choice.finish_reason if choice is not None else None
+        """Read a 200; one with no usable choice raises ``UnusableResponse`` (retried)."""
+        text, refusal, finish = usable_choice(response)
         fingerprint = getattr(response, "system_fingerprint", None)
         if fingerprint == SIMULATED_FINGERPRINT:
             self.simulated = True
@@ -208,6 +274,7 @@ class OpenAIModel(ModelAdapter):
             latency_ms=latency_ms, finish_reason=finish, system_fingerprint=fingerprint,
             tokens_in=getattr(usage, "prompt_tokens", None),
             tokens_out=getattr(usage, "completion_tokens", None),
+            truncated=finish == "length",
         )
 
     def _parser(self) -> Callable[..., Any]:

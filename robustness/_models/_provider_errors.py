@@ -2,8 +2,10 @@
 
 Every SDK error is sorted into one of three fates:
 
-- ``retry``: rate limits (429), server errors (5xx), timeouts, dropped connections and malformed
-  response bodies; tried again with backoff that honours ``Retry-After``;
+- ``retry``: rate limits (429), server errors (5xx), timeouts, dropped connections, malformed
+  response bodies, and a 200 with no usable choice (``UnusableResponse``: empty ``choices``, no
+  message, or null content with neither a refusal nor a content-filter finish); tried again with
+  backoff that honours ``Retry-After``, and never cached;
 - ``item``: the request itself was refused (400, 404, 413, 422); recorded as that item's error;
 - ``fatal``: credentials or permissions (401, 403); every later request would fail the same way,
   so the run stops with one clear line (``ModelError``) and finished items stay stored.
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["ErrorFate", "classify", "retry_after_seconds"]
+from .._exceptions import ModelError
+
+__all__ = ["ErrorFate", "UnusableResponse", "classify", "retry_after_seconds", "usable_choice"]
 
 Fate = Literal["retry", "item", "fatal"]
 
@@ -31,6 +35,8 @@ def classify(exc: BaseException) -> ErrorFate:
     """What to do about an exception raised by one chat-completions call."""
     import openai
 
+    if isinstance(exc, UnusableResponse):
+        return ErrorFate("retry", f"malformed response: {exc}")
     if isinstance(exc, openai.APITimeoutError):
         return ErrorFate("retry", "request timed out")
     if isinstance(exc, openai.APIConnectionError):
@@ -48,6 +54,31 @@ def classify(exc: BaseException) -> ErrorFate:
     if isinstance(exc, openai.APIError):
         return ErrorFate("retry", f"API error: {exc}")
     raise exc
+
+
+class UnusableResponse(ModelError):
+    """Raised for an HTTP 200 whose body holds no answer to read; retried, never stored."""
+
+
+def usable_choice(response: Any) -> tuple[str | None, str | None, str | None]:
+    """The first choice's (content, refusal, finish_reason); raises when there is no answer.
+
+    Null content counts as an answer only with a refusal or a ``content_filter`` finish: those
+    are the model's (or the provider's) verdict, which the parser records as a refusal.
+    """
+    choices = getattr(response, "choices", None)
+    if not choices:
+        raise UnusableResponse("200 with an empty choices list")
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    if message is None:
+        raise UnusableResponse("200 with a choice but no message")
+    text, refusal = message.content, getattr(message, "refusal", None)
+    finish = getattr(choice, "finish_reason", None)
+    if text is None and refusal is None and finish != "content_filter":
+        raise UnusableResponse(
+            f"200 with null content, no refusal and finish_reason {finish!r}")
+    return text, refusal, finish
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:

@@ -23,6 +23,7 @@ class ModelSettings:
     concurrency: int = 32
     detail: str = "high"
     temperature: float = 0.0
+    top_p: float | None = None
     max_tokens: int = 300
     timeout_s: float = 60.0
     max_attempts: int = 6
@@ -108,7 +109,7 @@ def _openai_model(name: str, settings: ModelSettings) -> ModelAdapter:
     return OpenAIModel(OpenAISettings(
         name=name, model=settings.model_name or served, base_url=base_url, api_key_env=key_env,
         api_key_required=required, input_mode=settings.input_mode or "body",
-        detail=settings.detail, temperature=settings.temperature,
+        detail=settings.detail, temperature=settings.temperature, top_p=settings.top_p,
         max_tokens=settings.max_tokens, seed=settings.seed, concurrency=settings.concurrency,
         timeout_s=settings.timeout_s, max_attempts=settings.max_attempts,
     ))
@@ -124,7 +125,7 @@ def _simulated_model(settings: ModelSettings) -> ModelAdapter:
     model = OpenAIModel(OpenAISettings(
         name="sim-mllm", model="sim-mllm", base_url=server.base_url, api_key_env=None,
         api_key_required=False, input_mode=settings.input_mode or "body",
-        detail=settings.detail, temperature=settings.temperature,
+        detail=settings.detail, temperature=settings.temperature, top_p=settings.top_p,
         max_tokens=settings.max_tokens, seed=settings.seed, concurrency=settings.concurrency,
         timeout_s=settings.timeout_s, max_attempts=settings.max_attempts,
         fingerprint_url="simulated://sim-mllm",
