@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._exceptions import StoreError
+from ._secrets import redact_fields, redact_json
 from ._types import ItemResult, Prediction
 
 __all__ = ["ItemRecord", "Store", "SCHEMA_VERSION"]
@@ -138,7 +139,7 @@ class Store:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated = ?",
-                (run_id, now, now, json.dumps(config, sort_keys=True), now),
+                (run_id, now, now, json.dumps(redact_json(config), sort_keys=True), now),
             )
 
     def run_ids(self) -> list[str]:
@@ -187,6 +188,9 @@ class Store:
     ) -> None:
         """Write items and new predictions (key → (model, fingerprint, prediction)) atomically."""
         now = time.time()
+        items = [redact_fields(item, ("error",)) for item in items]  # no secret is ever stored
+        predictions = {key: (model, fingerprint, redact_fields(p, ("raw_text", "error")))
+                       for key, (model, fingerprint, p) in predictions.items()}
         with self.transaction() as db:
             marks = ", ".join("?" * (len(_PREDICTION_FIELDS) + 4))
             db.executemany(

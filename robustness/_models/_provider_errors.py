@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
+from .._secrets import redact
+
 __all__ = ["ErrorFate", "classify", "retry_after_seconds"]
 
 Fate = Literal["retry", "item", "fatal"]
@@ -25,6 +27,10 @@ class ErrorFate:
     fate: Fate
     message: str
     retry_after: float | None = None
+
+    def __post_init__(self) -> None:
+        # An endpoint may echo the key (or the URL's credentials) in its error body.
+        object.__setattr__(self, "message", redact(self.message))
 
 
 def classify(exc: BaseException) -> ErrorFate:
