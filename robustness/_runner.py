@@ -17,7 +17,7 @@ import numpy as np
 from perturbations import Boxes
 from prompts import PromptVariant
 
-from ._datasets import Dataset, detect_face, load_image
+from ._datasets import Dataset, detect_face, load_sample_image
 from ._exceptions import ImageError
 from ._materialize import input_digest, model_input, perturb
 from ._models import ModelAdapter, ModelInput
@@ -159,7 +159,7 @@ def _materialize(
     if sample.error is not None:
         return [_Pending(record, job) for record, job in records]
     try:
-        image = load_image(sample.image_path, root=root)
+        image = load_sample_image(sample, root=root)  # also checks its boxes against the image
     except ImageError as exc:
         return [_Pending(_with_error(record, str(exc)), job) for record, job in records]
     face = sample.face_box if sample.face_box is not None else detect_face(image)
