@@ -91,8 +91,8 @@ def export_csv(store: Store, out: Path, *, run_id: str | None = None, raw: bool 
 def export_parquet(store: Store, out: Path, *, run_id: str | None = None) -> int:
     """Write a run's items as Parquet with typed columns (pyarrow); return the row count."""
     try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow as pa  # type: ignore[import-untyped]
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
     except ImportError:
         raise ConfigError(
             "Parquet export needs pyarrow: pip install 'agegender-robustness[parquet]'"
@@ -131,7 +131,7 @@ def _rows(store: Store, run_id: str | None) -> list[Sequence[Any]]:
         run_id = ids[-1]
     elif run_id not in ids:
         raise ConfigError(f"no run {run_id!r} in {store.path}; runs: {', '.join(ids)}")
-    rows = []
+    rows: list[Sequence[Any]] = []
     for item in redact_rows(store.item_rows(run_id)):
         item["run_id"] = run_id
         rows.append([item.get(name) for name in EXPORT_COLUMNS])

@@ -81,7 +81,7 @@ def register_secret(value: str | None) -> None:
 
 
 def register_url(url: str | None) -> None:
-    """Register a URL's password, user:password (plain and as Basic auth) and secret query values."""
+    """Register a URL's password, ``user:password`` (also as Basic auth) and secret query values."""
     if not url:
         return
     parts = urlsplit(url)
@@ -132,14 +132,14 @@ def redact(text: str) -> str:
     return redactor()(text) if text else text
 
 
-def redact_json(value: T) -> T:
+def redact_json(value: Any) -> Any:
     """Every string inside a JSON-like value (dicts, lists, tuples) redacted."""
     if isinstance(value, str):
-        return redact(value)  # type: ignore[return-value]
+        return redact(value)
     if isinstance(value, dict):
-        return {redact_json(k): redact_json(v) for k, v in value.items()}  # type: ignore[return-value]
+        return {redact_json(k): redact_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return type(value)(redact_json(v) for v in value)  # type: ignore[return-value]
+        return type(value)(redact_json(v) for v in value)
     return value
 
 

@@ -11,10 +11,10 @@ import click
 from ._ab import ab_command
 from ._common import OneLineErrorGroup
 from ._demo import demo
+from ._export import export
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
 from ._report import report_command
-from ._export import export
 from ._run import list_models, run
 from ._serve_sim import serve_sim
 

@@ -34,8 +34,14 @@ from .._datasets import FORMATS
 from .._exceptions import ConfigError
 from .._report import write_report
 from .._store import Store
-from ._common import OUTPUT_FILE, names_option, out, progress_console, severities_option
-from ._common import user_errors
+from ._common import (
+    OUTPUT_FILE,
+    names_option,
+    out,
+    progress_console,
+    severities_option,
+    user_errors,
+)
 from ._options import model_options, model_settings
 
 __all__ = ["ab_command"]
@@ -66,7 +72,7 @@ __all__ = ["ab_command"]
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
-@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
+@click.option("--store", type=OUTPUT_FILE, default=DEFAULT_STORE,
               show_default=True, help="SQLite result store.")
 @click.option("--max-requests", type=int, default=None,
               help="Stop cleanly after this many model calls; a rerun continues.")

@@ -13,7 +13,7 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import IO, Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
@@ -40,7 +40,7 @@ out = Console()
 class _OneLineError(click.ClickException):
     exit_code = 2
 
-    def show(self, file: TextIO | None = None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"error: {redact(self.format_message())}", err=True)
 
 
@@ -62,11 +62,12 @@ def user_errors(command: F) -> F:
         with warnings.catch_warnings():
             shown = warnings.showwarning
 
-            def show(message: Warning | str, category: type[Warning], *rest: Any) -> None:
+            def show(message: Warning | str, category: type[Warning], filename: str,
+                     lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
                 if issubclass(category, RobustnessWarning):
                     click.echo(f"warning: {redact(str(message))}", err=True)
                 else:
-                    shown(message, category, *rest)
+                    shown(message, category, filename, lineno, file, line)
 
             warnings.showwarning = show
             try:
@@ -94,7 +95,7 @@ def output_path_problem(path: Path) -> str | None:
     return None
 
 
-class _OutputFile(click.ParamType):
+class _OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic in newer click
     """A path a command will write: refused at parse time, before any work, when it cannot be."""
 
     name = "file"

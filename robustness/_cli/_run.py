@@ -17,8 +17,14 @@ from .._datasets import FORMATS
 from .._models import describe_models
 from .._report import write_report
 from .._tables import model_notes, summary_tables
-from ._common import OUTPUT_FILE, names_option, out, progress_console, severities_option
-from ._common import user_errors
+from ._common import (
+    OUTPUT_FILE,
+    names_option,
+    out,
+    progress_console,
+    severities_option,
+    user_errors,
+)
 from ._options import model_options, model_settings
 
 __all__ = ["list_models", "print_result", "run", "run_with_progress"]
@@ -40,7 +46,7 @@ __all__ = ["list_models", "print_result", "run", "run_with_progress"]
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
-@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
+@click.option("--store", type=OUTPUT_FILE, default=DEFAULT_STORE,
               show_default=True, help="SQLite result store (created if missing).")
 @click.option("--json", "json_path", type=OUTPUT_FILE, default=None,
               help="Write the JSON summary here.")

@@ -4,8 +4,8 @@ For each box kind (``face``, ``person``) a header may hold one of these forms:
 
 - corners (MiVOLO, LAGENDA): ``face_x0, face_y0, face_x1, face_y1``;
 - position and size: ``face_x, face_y, face_w, face_h`` (top-left corner, width, height);
-- one column ``face_bbox`` — or plain ``bbox`` for the face — holding the corners
-  ``x0 y0 x1 y1`` separated by commas, spaces or semicolons, brackets allowed (``[10, 20, 90, 110]``).
+- one column ``face_bbox`` — or plain ``bbox`` for the face — holding the corners ``x0 y0 x1 y1``
+  separated by commas, spaces or semicolons, brackets allowed (``[10, 20, 90, 110]``).
 
 All ``-1`` or all empty means "no box" in every form. A header with box-like columns that match
 no form (``face_xmin …``, a lone ``face_w``, ``x, y, w, h`` with no kind, two forms for one kind)

@@ -1,4 +1,4 @@
-"""Exports: CSV neutralised against formula injection (or raw), Parquet read back by pandas/DuckDB."""
+"""Exports: CSV neutralised against formula injection (or raw); Parquet read by pandas, DuckDB."""
 
 from __future__ import annotations
 

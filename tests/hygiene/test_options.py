@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from robustness import ConfigError, ModelSettings, RunOptions, build_model, plan_conditions
-from robustness import plan_run
+from robustness import (
+    ConfigError,
+    ModelSettings,
+    RunOptions,
+    build_model,
+    plan_conditions,
+    plan_run,
+)
 from robustness._cli._common import names_option
 from robustness._runner import CLEAN, Condition
 
@@ -34,6 +40,7 @@ def _robustness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         (["--json", "."], "is a folder; name a file"),
         (["--report", "."], "is a folder; name a file"),
         (["--json", "labels.csv/summary.json"], "is not a folder, so"),
+        (["--store", "."], "is a folder; name a file"),
         (["--model", "sim-mllm", "--timeout", "0"], "--timeout must be more than 0 seconds"),
     ],
 )

@@ -88,6 +88,6 @@ def test_log_records_are_scrubbed_once_a_secret_is_registered(
 ) -> None:
     register_secret("zz-registered-secret-1")
     with caplog.at_level(logging.INFO, logger="robustness.test"):
-        logging.getLogger("robustness.test").info("calling %s with %s",
-                                                  "http://u:p4ssword99@h/v1", "zz-registered-secret-1")
+        logging.getLogger("robustness.test").info(
+            "calling %s with %s", "http://u:p4ssword99@h/v1", "zz-registered-secret-1")
     assert caplog.messages == ["calling http://***@h/v1 with ***"]
