@@ -105,3 +105,26 @@ def test_run_with_perturbations_none_evaluates_clean_images_only(
                          "--store", "r.sqlite", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert ": 2 items, 2 model calls" in result.stdout
+
+
+def test_warnings_and_errors_are_single_redacted_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    import click
+    from click.testing import CliRunner
+
+    from robustness import DatasetWarning
+    from robustness._cli._common import user_errors
+
+    monkeypatch.setenv("SOME_SERVICE_TOKEN", "tok-9f8e7d6c5b")
+
+    @click.command()
+    @user_errors
+    def command() -> None:
+        warnings.warn(DatasetWarning("2 duplicate rows skipped"), stacklevel=1)
+        raise ConfigError("the endpoint said: bad token tok-9f8e7d6c5b")
+
+    result = CliRunner().invoke(command, [])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == ["warning: 2 duplicate rows skipped",
+                                          "error: the endpoint said: bad token ***"]
