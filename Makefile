@@ -15,13 +15,13 @@ $(BIN)/python:
 
 # Reinstall when the package metadata changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,parquet]'
 	touch $(STAMP)
 
 # The [hf] extra (torch, transformers) for the local-model adapters' tests; the demo stays light.
 $(HF_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet '$(TORCH)'
-	$(BIN)/pip install --quiet -e '.[dev,hf]'
+	$(BIN)/pip install --quiet -e '.[dev,hf,parquet]'
 	touch $(HF_STAMP)
 
 demo: $(STAMP)

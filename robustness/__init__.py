@@ -13,12 +13,10 @@ Importing the package loads no model and no image library beyond NumPy.
 
 from ._api import (
     DEFAULT_STORE,
-    EXPORT_COLUMNS,
     RunOptions,
     RunPlan,
     RunResult,
     execute_plan,
-    export_csv,
     plan_conditions,
     plan_run,
     run_evaluation,
@@ -28,12 +26,15 @@ from ._datasets import FORMATS, Dataset, detect_face, load_dataset, load_image
 from ._exceptions import (
     ConfigError,
     DatasetError,
+    DatasetWarning,
     DataRowError,
     ImageError,
     ModelError,
     RobustnessError,
+    RobustnessWarning,
     StoreError,
 )
+from ._export import EXPORT_COLUMNS, export_csv, export_items
 from ._metrics import summarize
 from ._models import MODEL_NAMES, ModelAdapter, ModelInput, ModelSettings, build_model
 from ._runner import Condition, RunStats
@@ -50,6 +51,7 @@ __all__ = [
     "DataRowError",
     "Dataset",
     "DatasetError",
+    "DatasetWarning",
     "ImageError",
     "ItemResult",
     "ModelAdapter",
@@ -58,6 +60,7 @@ __all__ = [
     "ModelSettings",
     "Prediction",
     "RobustnessError",
+    "RobustnessWarning",
     "RunOptions",
     "RunPlan",
     "RunResult",
@@ -69,6 +72,7 @@ __all__ = [
     "detect_face",
     "execute_plan",
     "export_csv",
+    "export_items",
     "load_dataset",
     "load_image",
     "plan_conditions",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,15 +18,14 @@ from ._metrics import summarize
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._store import Store
+from ._validation import check_run_options
 
 __all__ = [
     "DEFAULT_STORE",
-    "EXPORT_COLUMNS",
     "RunOptions",
     "RunPlan",
     "RunResult",
     "execute_plan",
-    "export_csv",
     "plan_conditions",
     "plan_run",
     "run_evaluation",
@@ -72,7 +70,9 @@ def plan_conditions(
     """The clean condition, then each perturbation at each severity and replicate.
 
     Invariances (hflip, grayscale) have one strength, so they are planned at severity 1 only.
+    ``none`` names the clean condition, which is always planned: ``("none",)`` is clean only.
     """
+    names = [name for name in names if name != CLEAN]
     unknown = [name for name in names if name not in FAMILIES]
     if unknown:
         raise ConfigError(
@@ -111,12 +111,7 @@ class RunPlan:
 
 def plan_run(options: RunOptions) -> RunPlan:
     """Validate options, load the dataset, prompts and models; raises on any user error."""
-    if options.limit is not None and options.limit < 1:
-        raise ConfigError(f"--limit must be at least 1, got {options.limit!r}")
-    if options.repeats < 1:
-        raise ConfigError(f"--repeats must be at least 1, got {options.repeats!r}")
-    if options.max_requests is not None and options.max_requests < 0:
-        raise ConfigError(f"--max-requests must be 0 or more, got {options.max_requests!r}")
+    check_run_options(options)
     if not options.models:
         raise ConfigError("name at least one --model")
     conditions = plan_conditions(options.perturbations, options.severities, options.replicates)
@@ -202,33 +197,6 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
         "simulated": simulated,
         "models": models,
     }
-
-
-EXPORT_COLUMNS = (
-    "run_id", "model", "prompt", "sample_id", "perturbation", "severity", "replicate", "repeat",
-    "age_true", "age_low", "age_high", "gender_true", "subject_id", "age", "gender",
-    "gender_confidence", "outcome", "refusal_kind", "error", "raw_text", "latency_ms",
-    "image_sha256", "request_key", "image_path", "simulated",
-)
-
-
-def export_csv(store: Store, out: Path, *, run_id: str | None = None) -> int:
-    """Write one row per planned item of a run (the latest by default); return the row count."""
-    ids = store.run_ids()
-    if not ids:
-        raise ConfigError(f"the store {store.path} holds no runs")
-    if run_id is None:
-        run_id = ids[-1]
-    elif run_id not in ids:
-        raise ConfigError(f"no run {run_id!r} in {store.path}; runs: {', '.join(ids)}")
-    rows = store.item_rows(run_id)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "run_id": run_id})
-    return len(rows)
 
 
 def _limited(dataset: Dataset, limit: int) -> Dataset:

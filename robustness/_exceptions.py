@@ -10,6 +10,9 @@
      ├── ModelError                 a model that cannot be built or fails on a batch
      └── StoreError                 the result store cannot be opened or is of another schema
 
+    RobustnessWarning (UserWarning) something the user should know that stops nothing
+     └── DatasetWarning             rows skipped as duplicates (same image and boxes)
+
 Per-item problems (``DataRowError``, ``ImageError``) never stop a run: the runner turns them into
 ``error`` predictions with the message as the reason. The others stop the command with one line.
 """
@@ -20,9 +23,11 @@ __all__ = [
     "ConfigError",
     "DataRowError",
     "DatasetError",
+    "DatasetWarning",
     "ImageError",
     "ModelError",
     "RobustnessError",
+    "RobustnessWarning",
     "StoreError",
 ]
 
@@ -58,3 +63,11 @@ class ModelError(RobustnessError):
 
 class StoreError(RobustnessError):
     """Raised when the result store cannot be opened, or was written by an incompatible schema."""
+
+
+class RobustnessWarning(UserWarning):
+    """Base of the suite's warnings; the CLI prints each as one ``warning:`` line."""
+
+
+class DatasetWarning(RobustnessWarning):
+    """Issued when loading a dataset skipped rows (duplicates of an earlier row's image and box)."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from perturbations import Boxes
 
-from ._datasets import detect_face, load_image
+from ._datasets import detect_face, load_sample_image
 from ._exceptions import ImageError
 from ._identity import request_key
 from ._materialize import input_digest, model_input, perturb
@@ -71,7 +71,7 @@ def prepare(
     if sample.error is not None:
         return [Prepared(record, job) for record, job in items]
     try:
-        image = load_image(sample.image_path, root=root)
+        image = load_sample_image(sample, root=root)  # also checks its boxes against the image
     except ImageError as exc:
         return [Prepared(with_error(record, str(exc), "data"), job) for record, job in items]
     face = sample.face_box if sample.face_box is not None else detect_face(image)

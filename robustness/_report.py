@@ -29,6 +29,7 @@ from ._exceptions import ConfigError, RobustnessError
 from ._materialize import crop, perturb
 from ._metrics import summarize
 from ._metrics._accuracy import ANSWERED
+from ._secrets import redact_json, redact_rows
 from ._store import Store
 from ._types import Sample
 
@@ -67,8 +68,8 @@ def build_report(
         run_id = run_id or ids[-1]
         if run_id not in ids:
             raise ConfigError(f"no run {run_id!r} in {path}; runs: {', '.join(ids)}")
-        config = store.run_config(run_id)
-        rows = store.item_rows(run_id)
+        config = redact_json(store.run_config(run_id))
+        rows = redact_rows(store.item_rows(run_id))
         results = store.item_results(run_id, rows)
     seed = int(config.get("seed", 0))  # type: ignore[call-overload]
     simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._exceptions import StoreError
+from ._secrets import redact_fields, redact_json
 from ._types import ItemResult, Prediction
 
 __all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
@@ -169,7 +170,7 @@ class Store:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO runs VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET updated = ?",
-                (run_id, now, now, json.dumps(config, sort_keys=True), now),
+                (run_id, now, now, json.dumps(redact_json(config), sort_keys=True), now),
             )
 
     def run_ids(self) -> list[str]:
@@ -293,8 +294,15 @@ def write_answers(
     db: sqlite3.Connection, run_id: str, items: Sequence[ItemRecord],
     predictions: dict[str, tuple[str, str, Prediction]],
 ) -> None:
-    """Insert new predictions (errors are not cached) and replace items, inside a transaction."""
+    """Insert new predictions (errors are not cached) and replace items, inside a transaction.
+
+    Every path that persists an answer comes through here, so this is where stored text is
+    redacted: no secret an endpoint echoes back reaches the file.
+    """
     now = time.time()
+    items = [redact_fields(item, ("error",)) for item in items]
+    predictions = {key: (model, fingerprint, redact_fields(p, ("raw_text", "error")))
+                   for key, (model, fingerprint, p) in predictions.items()}
     marks = ", ".join("?" * (len(_PREDICTION_FIELDS) + 4))
     db.executemany(
         f"INSERT OR IGNORE INTO predictions (request_key, model, fingerprint, "

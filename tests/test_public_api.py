@@ -14,11 +14,11 @@ def test_robustness_exports() -> None:
     assert robustness.__all__ == sorted(robustness.__all__, key=lambda n: (not n.isupper(), n))
     assert set(robustness.__all__) == {
         "DEFAULT_STORE", "EXPORT_COLUMNS", "FORMATS", "MODEL_NAMES", "Condition", "ConfigError",
-        "DataRowError", "Dataset", "DatasetError", "ImageError", "ItemResult", "ModelAdapter",
-        "ModelError", "ModelInput", "ModelSettings", "Prediction", "RobustnessError",
-        "RunOptions", "RunPlan",
+        "DataRowError", "Dataset", "DatasetError", "DatasetWarning", "ImageError", "ItemResult",
+        "ModelAdapter", "ModelError", "ModelInput", "ModelSettings", "Prediction",
+        "RobustnessError", "RobustnessWarning", "RunOptions", "RunPlan",
         "RunResult", "RunStats", "Sample", "Store", "StoreError", "build_model", "detect_face",
-        "execute_plan", "export_csv", "load_dataset", "load_image", "plan_conditions",
+        "execute_plan", "export_csv", "export_items", "load_dataset", "load_image", "plan_conditions",
         "plan_run", "run_evaluation", "run_summary", "summarize",
     }
     for name in robustness.__all__:

@@ -9,17 +9,19 @@ from __future__ import annotations
 import click
 
 from ._ab import ab_command
+from ._common import OneLineErrorGroup
 from ._demo import demo
+from ._export import export
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
 from ._report import report_command
-from ._run import export, list_models, run
+from ._run import list_models, run
 from ._serve_sim import serve_sim
 
 __all__ = ["cli", "main"]
 
 
-@click.group()
+@click.group(cls=OneLineErrorGroup)
 @click.version_option(package_name="agegender-robustness")
 def cli() -> None:
     """Stress-test age and gender estimators under seeded image perturbations."""

@@ -34,7 +34,14 @@ from .._datasets import FORMATS
 from .._exceptions import ConfigError
 from .._report import write_report
 from .._store import Store
-from ._common import names_option, out, progress_console, severities_option, user_errors
+from ._common import (
+    OUTPUT_FILE,
+    names_option,
+    out,
+    progress_console,
+    severities_option,
+    user_errors,
+)
 from ._options import model_options, model_settings
 
 __all__ = ["ab_command"]
@@ -65,7 +72,7 @@ __all__ = ["ab_command"]
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
-@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
+@click.option("--store", type=OUTPUT_FILE, default=DEFAULT_STORE,
               show_default=True, help="SQLite result store.")
 @click.option("--max-requests", type=int, default=None,
               help="Stop cleanly after this many model calls; a rerun continues.")
@@ -73,9 +80,9 @@ __all__ = ["ab_command"]
               help="Family-wise error rate (Holm) of the verdicts; CIs have level 1 - alpha.")
 @click.option("--n-boot", default=2000, show_default=True, type=int,
               help="Bootstrap resamples per row.")
-@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
+@click.option("--json", "json_path", type=OUTPUT_FILE, default=None,
               help="Write the comparison as JSON here.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--report", "report_path", type=OUTPUT_FILE,
               default=None, help="Also write the HTML stability report, with these verdicts.")
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 1 when B (or the newer run) is significantly worse on any row.")

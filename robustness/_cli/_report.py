@@ -8,7 +8,7 @@ import click
 
 from .._api import DEFAULT_STORE
 from .._report import write_report
-from ._common import out, user_errors
+from ._common import OUTPUT_FILE, out, user_errors
 
 __all__ = ["report_command"]
 
@@ -16,8 +16,8 @@ __all__ = ["report_command"]
 @click.command("report")
 @click.option("--store", type=click.Path(path_type=Path, dir_okay=False), default=DEFAULT_STORE,
               show_default=True, help="SQLite result store.")
-@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False),
-              default=Path("report.html"), show_default=True, help="HTML file to write.")
+@click.option("--out", "out_path", type=OUTPUT_FILE, default=Path("report.html"),
+              show_default=True, help="HTML file to write.")
 @click.option("--run", "run_id", default=None, help="Run id. Default: the latest run.")
 @click.option("--gallery-samples", default=8, show_default=True, type=int,
               help="Least stable samples shown in the gallery.")

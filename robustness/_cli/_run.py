@@ -1,4 +1,4 @@
-"""``robustness run``, ``export`` and ``models``."""
+"""``robustness run`` and ``models``."""
 
 from __future__ import annotations
 
@@ -19,20 +19,26 @@ from rich.progress import (
 
 import perturbations
 
-from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, export_csv, plan_run
+from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, plan_run
 from .._datasets import FORMATS
 from .._models import describe_models
 from .._report import write_report
-from .._store import Store
 from .._tables import model_notes, summary_tables
-from ._common import names_option, out, progress_console, severities_option, user_errors
+from ._common import (
+    OUTPUT_FILE,
+    names_option,
+    out,
+    progress_console,
+    severities_option,
+    user_errors,
+)
 from ._interrupt import INTERRUPTED, stop_on_interrupt
 from ._options import model_options, model_settings
 
 # Exit code when any item ended in a model or transport error (``--allow-errors`` gives 0).
 MODEL_ERRORS = 3
 
-__all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
+__all__ = ["list_models", "print_result", "run", "run_with_progress"]
 
 
 @click.command()
@@ -41,7 +47,7 @@ __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
 @click.option("--format", "data_format", type=click.Choice(FORMATS), default=None,
               help="Dataset format. Default: detected.")
 @click.option("--perturbations", "names", default="all", show_default=True,
-              help="Comma-separated perturbation families, or 'all'.")
+              help="Comma-separated perturbation families, 'all', or 'none' (clean only).")
 @click.option("--severities", default="1,2,3,4,5", show_default=True,
               help="Comma-separated severities (1-5).")
 @click.option("--replicates", default=1, show_default=True, type=int,
@@ -51,13 +57,13 @@ __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
-@click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
+@click.option("--store", type=OUTPUT_FILE, default=DEFAULT_STORE,
               show_default=True, help="SQLite result store (created if missing).")
-@click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
+@click.option("--json", "json_path", type=OUTPUT_FILE, default=None,
               help="Write the JSON summary here.")
 @click.option("--max-requests", type=int, default=None,
               help="Stop cleanly after this many model calls; a rerun continues.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--report", "report_path", type=OUTPUT_FILE,
               default=None, help="Also write the HTML stability report here.")
 @click.option("--dry-run", is_flag=True,
               help="Print how many new requests the run would make, and their tokens; call nothing.")
@@ -156,20 +162,6 @@ def print_result(result: RunResult, json_path: Path | None, *, tables: bool = Tr
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result.summary, indent=2) + "\n", encoding="utf-8")
         out.print(f"summary written to {json_path}")
-
-
-@click.command()
-@click.option("--store", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              default=DEFAULT_STORE, show_default=True, help="SQLite result store.")
-@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
-              help="CSV file to write.")
-@click.option("--run", "run_id", default=None, help="Run id. Default: the latest run.")
-@user_errors
-def export(store: Path, out_path: Path, run_id: str | None) -> None:
-    """Export one row per planned item of a run to CSV."""
-    with Store(store) as opened:
-        count = export_csv(opened, out_path, run_id=run_id)
-    out.print(f"{count} rows written to {out_path}")
 
 
 @click.command("models")

@@ -8,9 +8,18 @@ Importing this package loads neither images nor dlib.
 
 from __future__ import annotations
 
+from ._boxes import load_sample_image
 from ._detect import FORMATS, detect_format
 from ._faces import detect_face
 from ._images import load_image
 from ._load import Dataset, load_dataset
 
-__all__ = ["FORMATS", "Dataset", "detect_face", "detect_format", "load_dataset", "load_image"]
+__all__ = [
+    "FORMATS",
+    "Dataset",
+    "detect_face",
+    "detect_format",
+    "load_dataset",
+    "load_image",
+    "load_sample_image",
+]

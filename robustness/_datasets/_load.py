@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from .._exceptions import DatasetError
+from .._exceptions import DatasetError, DatasetWarning
 from .._types import Sample
 from ._adience import load_adience
 from ._csv import load_csv
@@ -18,8 +19,10 @@ from ._folder import load_folder
 from ._paths import with_unique_ids
 from ._utkface import load_utkface
 
-__all__ = ["Dataset", "load_dataset", "read_attribution"]
+__all__ = ["Dataset", "load_dataset", "read_attribution", "without_duplicates"]
 
+# How many duplicate rows the warning names before it only counts them.
+_NAMED_DUPLICATES: Final = 3
 # A README's licence line is near its top; reading further would pick up unrelated mentions.
 _ATTRIBUTION_LINES: Final = 20
 _LICENCE: Final = re.compile(r"licen[cs]e|cc[ -]?by|copyright|public domain", re.IGNORECASE)
@@ -81,17 +84,45 @@ def _read(source: Source) -> list[Sample]:
     return loaders[source.format]()
 
 
+def without_duplicates(samples: list[Sample]) -> tuple[list[Sample], list[str]]:
+    """Keep the first row of each (image, face box, person box); describe the others.
+
+    A repeated row would be evaluated and counted twice, weighting that face double in every
+    figure. Rows that are errors are kept: each names its own line.
+    """
+    first: dict[tuple[object, ...], Sample] = {}
+    kept, skipped = [], []
+    for sample in samples:
+        key = (str(sample.image_path), sample.face_box, sample.person_box)
+        if sample.error is None and key in first:
+            original = first[key].source.rpartition(":")[2] or first[key].id
+            skipped.append(f"{sample.source or sample.id} repeats line {original}")
+            continue
+        if sample.error is None:
+            first[key] = sample
+        kept.append(sample)
+    return kept, skipped
+
+
 def load_dataset(path: str | Path, *, format: str | None = None) -> Dataset:
     """Load a dataset from an annotation file or a folder; ``format`` overrides detection.
 
-    One bad row or image never raises: it becomes a sample with ``error`` set.
+    One bad row or image never raises: it becomes a sample with ``error`` set. Duplicate rows
+    (same image and boxes) are kept once, with one ``DatasetWarning`` naming them.
 
     Raises:
         DatasetError: the path is missing, the format is unknown or cannot be told, an annotation
             file is unreadable or lacks its image column, or there is no row or image at all.
     """
     source = resolve_source(path, format)
-    samples = _read(source)
+    samples, duplicates = without_duplicates(_read(source))
+    if duplicates:
+        named = "; ".join(duplicates[:_NAMED_DUPLICATES])
+        more = len(duplicates) - _NAMED_DUPLICATES
+        warnings.warn(DatasetWarning(
+            f"{len(duplicates)} duplicate row(s) (same image and box) skipped, each evaluated "
+            f"once: {named}{f'; and {more} more' if more > 0 else ''}"
+        ), stacklevel=2)
     if not samples:
         where = ", ".join(map(str, source.files)) or str(source.root)
         raise DatasetError(f"{where}: no rows" if source.files else f"{where}: no images")

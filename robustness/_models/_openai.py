@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from .._exceptions import ConfigError, ModelError
+from .._secrets import public_url, register_secret, register_url
 from .._seeding import stable_hash
 from .._tokens import image_tokens, text_tokens
 from .._types import Prediction
@@ -99,12 +100,14 @@ class OpenAIModel(ModelAdapter):
         # For ``predict_batch`` callers; the runner streams, keeping ``concurrency`` in flight.
         self.batch_size = settings.concurrency * 16
         self._api_key = _api_key(settings)
+        register_url(settings.base_url)
         self._parse = parse
         self._on_close = on_close
         self.simulated = False
         # Everything that changes answers, and nothing secret.
         self._fingerprint = (
-            f"openai-compatible;url={(settings.fingerprint_url or settings.base_url).rstrip('/')};"
+            "openai-compatible;"
+            f"url={public_url(settings.fingerprint_url or settings.base_url).rstrip('/')};"
             f"model={settings.model};image={IMAGE_ENCODING};"
             f"detail={settings.detail};temperature={settings.temperature};top_p={settings.top_p};"
             f"max_tokens={settings.max_tokens};seed={settings.seed}"
@@ -297,6 +300,7 @@ def _api_key(settings: OpenAISettings) -> str:
     variable = settings.api_key_env
     value = os.environ.get(variable) if variable else None
     if value:
+        register_secret(value)
         return value
     if settings.api_key_required:
         raise ConfigError(

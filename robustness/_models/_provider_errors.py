@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .._exceptions import ModelError
+from .._secrets import redact
 
 __all__ = ["ErrorFate", "UnusableResponse", "classify", "retry_after_seconds", "usable_choice"]
 
@@ -29,6 +30,10 @@ class ErrorFate:
     fate: Fate
     message: str
     retry_after: float | None = None
+
+    def __post_init__(self) -> None:
+        # An endpoint may echo the key (or the URL's credentials) in its error body.
+        object.__setattr__(self, "message", redact(self.message))
 
 
 def classify(exc: BaseException) -> ErrorFate:

