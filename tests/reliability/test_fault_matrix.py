@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Serve, assert_exact, ledger, run_here
 from faultserver import always_ok
+from reliability_runs import Serve, assert_exact, ledger, run_here
 
 from robustness import ModelError
 

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import Serve, assert_exact, cli, cli_args, ledger
 from faultserver import always_ok
+from reliability_runs import Serve, assert_exact, cli, cli_args, ledger
 
 COMMIT_INTERVAL_S = 0.5  # ExecuteOptions.commit_interval_s
 
