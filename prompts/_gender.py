@@ -5,12 +5,19 @@ Matching is by whole words, so "female" never reads as "male", nor "human", "Emm
 that decides wins:
 
 1. a label: ``gender: female``, ``sex: M``, ``género: masculino``;
-2. singular words naming the person (man, woman, girl, hombre, mujer, ...);
+2. singular words naming the person (man, woman, girl, hombre, mujer, 男性, ...);
 3. plurals and style adjectives (women, men, feminine), which mostly appear in comparisons;
-4. pronouns (he/him/his, she/her/hers, él, ella), with "he or she" and "they" meaning nothing.
+4. pronouns (he/him/his, she/her/hers, él, ella, 她), with "he or she" and "they" meaning nothing.
 
-Both genders in one tier ("could be male or female") or a negated word ("not a man") give no
-gender: the parser never turns a denial or a doubt into an answer.
+Other languages' words arrive rewritten to English (``_lexicon``). Scopes, applied in each tier:
+
+- a disjunction of the two genders ("a man or a woman", "male/female") says nothing: blanked;
+- a quoted word ("it is written 'Man'") is a mention, not a statement: blanked;
+- a denied word ("not a woman", "a man rather than a woman", "neither ... nor") is dropped, and
+  the words left decide; a conditional ("whether it is a man") is dropped the same way.
+
+Both genders left in one tier gives no gender: the parser never turns a denial or a doubt into an
+answer, and a wrong gender is worse than none.
 """
 
 from __future__ import annotations
@@ -19,9 +26,16 @@ import re
 from collections.abc import Iterable
 from typing import Final, Literal
 
-from ._words import FEMALE_PLURALS, FEMALE_WORDS, MALE_PLURALS, MALE_WORDS
+from ._words import (
+    FEMALE_PLURALS,
+    FEMALE_PRONOUNS,
+    FEMALE_WORDS,
+    MALE_PLURALS,
+    MALE_PRONOUNS,
+    MALE_WORDS,
+)
 
-__all__ = ["WITHHELD", "Gender", "GenderReading", "read_gender", "read_gender_relaxed"]
+__all__ = ["DISJUNCTION", "WITHHELD", "Gender", "GenderReading", "read_gender", "read_gender_relaxed"]
 
 Gender = Literal["male", "female"]
 WITHHELD: Final = "withheld"
@@ -54,18 +68,27 @@ _LABEL = re.compile(
     r"(?:(?:probably|likely|most likely|apparently|probablemente)\s+)?(?:(?:an?|una?)\s+)?"
     r"(?P<value>[a-z']+)(?P<rest>\s*(?:\bor\b|/|\bo\b)\s*[a-z]+)?"
 )
-# A negation or a condition shortly before a gender word: "not a man", "no es un hombre",
-# "whether the person is a woman". Commas end the reach, so "not sure, but a woman" still reads.
+# A negation, contrast or condition shortly before a gender word: "not a man", "rather than a
+# woman", "whether the person is a woman" (other languages' negations arrive as "not" and
+# "rather than"). Commas end the reach, so "not sure, but a woman" still reads.
 _NEGATED = re.compile(
-    r"\b(?:not|isn't|isnt|aren't|wasn't|never|nor|neither|whether|if|ni|no\s+(?:es|parece|era))"
-    r"\b(?:\s+[a-z']+){0,3}\s*$"
+    r"\b(?:not|never|nor|neither|whether|if|rather than|instead of)"
+    r"\b(?:\s+[^\s,.;:!?]+){0,3}\s*$"
 )
+_ANY_GENDER = "|".join(sorted(MALE_WORDS | FEMALE_WORDS | MALE_PLURALS | FEMALE_PLURALS | {"m", "f"},
+                              key=len, reverse=True))
+DISJUNCTION = re.compile(
+    rf"(?<![\w'-])(?:an?\s+)?(?:{_ANY_GENDER})\s*(?:\bor\b|/|\bvs\.?|\bversus\b)\s*"
+    rf"(?:an?\s+)?(?:{_ANY_GENDER})(?!\w)"
+)
+_QUOTED = re.compile(r"(?<!\w)(['\"«「])[^'\"»」\n]{1,30}?(['\"»」])(?!\w)")
 _AMBIGUOUS_PRONOUNS = re.compile(
     r"\b(?:he or she|she or he|he/she|she/he|s/he|his or her|her or his|his/her|her/his|"
-    r"him or her|her or him|him/her|her/him|él o ella|ella o él|el o ella)\b"
+    r"him or her|her or him|him/her|her/him|el o she|she o el)\b"
 )
-_MALE_PRONOUNS = re.compile(r"\b(?:he|him|his|himself|él)\b")
-_FEMALE_PRONOUNS = re.compile(r"\b(?:she|her|hers|herself|ella)\b")
+_MALE_PRONOUNS = re.compile(rf"\b(?:{'|'.join(sorted(MALE_PRONOUNS))})\b")
+_FEMALE_PRONOUNS = re.compile(rf"\b(?:{'|'.join(sorted(FEMALE_PRONOUNS))})\b")
+_SPANISH_HE = re.compile(r"\bél\b(?!\s+o\s+ella)")
 
 
 def read_gender(folded: str, accented: str) -> GenderReading:
@@ -73,13 +96,14 @@ def read_gender(folded: str, accented: str) -> GenderReading:
     label = _read_label(folded)
     if label is not None:
         return label
-    decided, gender = _read_words(_WORDS, _SIDES, folded)
+    text = _QUOTED.sub(_blank, DISJUNCTION.sub(_blank, folded))
+    decided, gender = _read_words(_WORDS, _SIDES, text)
     if decided:
         return gender
-    decided, gender = _read_words(_PLURALS, _PLURAL_SIDES, folded)
+    decided, gender = _read_words(_PLURALS, _PLURAL_SIDES, text)
     if decided and gender is not None:
         return gender
-    return _read_pronouns(accented)
+    return _read_pronouns(text, accented)
 
 
 def read_gender_relaxed(segment: str) -> GenderReading:
@@ -87,6 +111,7 @@ def read_gender_relaxed(segment: str) -> GenderReading:
     label = _read_label(segment)
     if label is not None:
         return label
+    segment = DISJUNCTION.sub(_blank, segment)
     decided, gender = _read_words(_WORDS, _SIDES, segment)
     if decided:
         return gender
@@ -112,22 +137,28 @@ def _read_label(text: str) -> GenderReading:
     return None
 
 
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
 def _read_words(pattern: re.Pattern[str], sides: dict[str, str],
                 text: str) -> tuple[bool, GenderReading]:
-    """(whether this tier decides, its gender): a tier with any hit decides, maybe on none."""
+    """(whether this tier decides, its gender): a tier with a word left after the denied ones
+    are dropped decides, maybe on none (both genders)."""
     found: set[str] = set()
     for match in pattern.finditer(text):
-        if _NEGATED.search(text, max(0, match.start() - 32), match.start()):
-            return True, None
+        if _NEGATED.search(text, max(0, match.start() - 40), match.start()):
+            continue
         found.add(sides[match.group(1)])
     if not found:
         return False, None
     return True, (found.pop() if len(found) == 1 else None)  # type: ignore[return-value]
 
 
-def _read_pronouns(accented: str) -> GenderReading:
-    text = _AMBIGUOUS_PRONOUNS.sub(" ", accented)
-    male = _MALE_PRONOUNS.search(text) is not None
+def _read_pronouns(folded: str, accented: str) -> GenderReading:
+    text = _AMBIGUOUS_PRONOUNS.sub(" ", folded)
+    male = (_MALE_PRONOUNS.search(text) is not None
+            or _SPANISH_HE.search(accented.replace("ella o él", " ")) is not None)
     female = _FEMALE_PRONOUNS.search(text) is not None
     if male != female:
         return "male" if male else "female"

@@ -27,9 +27,10 @@ def test_robustness_exports() -> None:
 
 def test_prompts_exports() -> None:
     assert set(prompts.__all__) == {
-        "AGE_WORDS", "ANSWER_FORMATS", "BUILTIN_IDS", "OUTCOMES", "REFUSAL_KINDS",
-        "AnswerFormat", "Outcome", "ParsedAnswer", "PromptVariant", "RefusalKind",
-        "get_variant", "load_variants", "parse_answer",
+        "AGE_WORDS", "ANSWER_FORMATS", "ASKABLE", "BUILTIN_IDS", "LANGUAGES", "OUTCOMES",
+        "PARSER_VERSION", "REFUSAL_KINDS", "AnswerFormat", "Field", "Outcome", "ParsedAnswer",
+        "PromptVariant", "RefusalKind", "get_variant", "infer_asks", "load_variants",
+        "parse_answer",
     }
 
 

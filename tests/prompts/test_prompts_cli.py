@@ -76,6 +76,7 @@ def test_parse_text_shows_each_field() -> None:
         "gender:       female",
         "outcome:      answer",
         "refusal_kind: -",
+        "asks:         age, gender",
     ]
 
 
@@ -99,9 +100,10 @@ def test_parse_jsonl_reads_concatenated_objects_over_several_lines(tmp_path: Pat
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [row["index"] for row in rows] == [0, 1, 2, 3, 4]
     assert list(rows[0]) == ["index", "age", "age_low", "age_high", "gender", "outcome",
-                             "refusal_kind"]
+                             "refusal_kind", "asks"]
     assert rows[0] | {} == {"index": 0, "age": 34.0, "age_low": None, "age_high": None,
-                            "gender": "female", "outcome": "answer", "refusal_kind": None}
+                            "gender": "female", "outcome": "answer", "refusal_kind": None,
+                            "asks": ["age", "gender"]}
     assert (rows[1]["outcome"], rows[1]["refusal_kind"]) == ("refusal", "policy")
     assert rows[2]["refusal_kind"] == "content_filter"
     assert (rows[3]["age_low"], rows[3]["age_high"], rows[3]["age"]) == (25, 30, 27.5)
