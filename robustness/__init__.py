@@ -36,6 +36,7 @@ from ._exceptions import (
 )
 from ._metrics import summarize
 from ._models import MODEL_NAMES, ModelAdapter, ModelInput, ModelSettings, build_model
+from ._reparse import ReparseResult, reparse
 from ._runner import Condition, RunStats
 from ._store import Store
 from ._types import ItemResult, Prediction, Sample
@@ -57,6 +58,7 @@ __all__ = [
     "ModelInput",
     "ModelSettings",
     "Prediction",
+    "ReparseResult",
     "RobustnessError",
     "RunOptions",
     "RunPlan",
@@ -73,6 +75,7 @@ __all__ = [
     "load_image",
     "plan_conditions",
     "plan_run",
+    "reparse",
     "run_evaluation",
     "run_summary",
     "summarize",

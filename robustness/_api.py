@@ -16,6 +16,7 @@ from ._exceptions import ConfigError
 from ._metrics import summarize
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
+from ._reparse import parser_versions, upgrade_stale
 from ._seeding import stable_hash
 from ._store import Store
 
@@ -149,6 +150,7 @@ def execute_plan(
         with Store(options.store) as store:
             if not options.dry_run:
                 store.begin_run(plan.run_id, _config(plan))
+                upgrade_stale(store)  # cached parses are read by the current parser only
             stats = execute(
                 plan.dataset, plan.conditions, plan.jobs, store, run_id=plan.run_id,
                 options=execute_options, on_progress=on_progress,
@@ -189,6 +191,7 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
             "errors": stats.errors,
             "seconds": round(stats.seconds, 3),
             "stopped_at_budget": stats.stopped_at_budget,
+            "parser_versions": parser_versions(rows),
         },
         "simulated": simulated,
         "models": models,

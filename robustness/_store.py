@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS predictions (
     request_key TEXT PRIMARY KEY, model TEXT NOT NULL, fingerprint TEXT NOT NULL,
     outcome TEXT NOT NULL, age REAL, gender TEXT, gender_confidence REAL, refusal_kind TEXT,
     raw_text TEXT, latency_ms REAL, age_low REAL, age_high REAL, tokens_in INTEGER,
-    tokens_out INTEGER, finish_reason TEXT, system_fingerprint TEXT, created REAL NOT NULL
+    tokens_out INTEGER, finish_reason TEXT, system_fingerprint TEXT, created REAL NOT NULL,
+    asks TEXT, parser_version TEXT
 );
 CREATE TABLE IF NOT EXISTS items (
     run_id TEXT NOT NULL, model TEXT NOT NULL, prompt TEXT NOT NULL, sample_id TEXT NOT NULL,
@@ -52,7 +53,10 @@ CREATE TABLE IF NOT EXISTS items (
 _PREDICTION_FIELDS = (
     "outcome", "age", "gender", "gender_confidence", "refusal_kind", "raw_text", "latency_ms",
     "age_low", "age_high", "tokens_in", "tokens_out", "finish_reason", "system_fingerprint",
+    "asks", "parser_version",
 )
+# Columns added after a store's creation, with their type: added to older stores on open.
+_ADDED_PREDICTION_COLUMNS = (("asks", "TEXT"), ("parser_version", "TEXT"))
 _PREDICTION_COLUMNS = ", ".join(_PREDICTION_FIELDS)
 
 
@@ -97,6 +101,7 @@ class Store:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
             self._check_version()
+            self._add_columns()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
 
@@ -130,6 +135,17 @@ class Store:
             raise StoreError(
                 f"{self.path} holds schema version {row[0]}, this suite reads {SCHEMA_VERSION}"
             )
+
+    def _add_columns(self) -> None:
+        """Give a store written before the parse provenance columns those columns (NULL)."""
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(predictions)")}
+        for name, kind in _ADDED_PREDICTION_COLUMNS:
+            if name not in have:
+                try:
+                    self._db.execute(f"ALTER TABLE predictions ADD COLUMN {name} {kind}")
+                except sqlite3.OperationalError as exc:  # another process added it first
+                    if "duplicate column" not in str(exc):
+                        raise
 
     # -- runs -------------------------------------------------------------------------------
 
@@ -224,7 +240,7 @@ class Store:
             "ELSE p.outcome END AS outcome, "
             "p.refusal_kind, i.error, p.raw_text, p.latency_ms, p.age_low AS age_low_pred, "
             "p.age_high AS age_high_pred, p.tokens_in, p.tokens_out, p.finish_reason, "
-            "p.system_fingerprint, i.image_sha256, i.request_key, "
+            "p.system_fingerprint, p.asks, p.parser_version, i.image_sha256, i.request_key, "
             "i.image_path, i.simulated "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
             "WHERE i.run_id = ? ORDER BY i.position",

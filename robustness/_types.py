@@ -63,6 +63,8 @@ class Prediction:
     tokens_out: int | None = None
     finish_reason: str | None = None
     system_fingerprint: str | None = None
+    asks: str | None = None  # the fields the prompt asked, "age,gender" (parsed answers only)
+    parser_version: str | None = None  # prompts.PARSER_VERSION that read raw_text
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@ def test_robustness_exports() -> None:
         "DEFAULT_STORE", "EXPORT_COLUMNS", "FORMATS", "MODEL_NAMES", "Condition", "ConfigError",
         "DataRowError", "Dataset", "DatasetError", "ImageError", "ItemResult", "ModelAdapter",
         "ModelError", "ModelInput", "ModelSettings", "Prediction", "RobustnessError",
-        "RunOptions", "RunPlan",
+        "ReparseResult", "RunOptions", "RunPlan",
         "RunResult", "RunStats", "Sample", "Store", "StoreError", "build_model", "detect_face",
         "execute_plan", "export_csv", "load_dataset", "load_image", "plan_conditions",
-        "plan_run", "run_evaluation", "run_summary", "summarize",
+        "plan_run", "reparse", "run_evaluation", "run_summary", "summarize",
     }
     for name in robustness.__all__:
         assert hasattr(robustness, name), name

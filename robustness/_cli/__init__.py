@@ -12,6 +12,7 @@ from ._ab import ab_command
 from ._demo import demo
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
+from ._reparse import reparse_command
 from ._report import report_command
 from ._run import export, list_models, run
 from ._serve_sim import serve_sim
@@ -27,7 +28,7 @@ def cli() -> None:
 
 for _command in (
     run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
-    serve_sim, report_command, ab_command,
+    serve_sim, report_command, ab_command, reparse_command,
 ):
     cli.add_command(_command)
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from .._exceptions import ConfigError, ModelError
 from .._seeding import stable_hash
+from .._reparse import provenance
 from .._tokens import image_tokens, text_tokens
 from .._types import Prediction
 from ._base import InputMode, ModelAdapter, ModelInput
@@ -163,7 +164,7 @@ class OpenAIModel(ModelAdapter):
                 await asyncio.sleep(self._backoff(attempt, fate.retry_after, jitter))
                 continue
             latency = (time.perf_counter() - started) * 1000
-            return self._prediction(response, latency)
+            return self._prediction(response, latency, asks=item.prompt.asks)
         attempts = attempt + 1
         return Prediction(outcome="error", error=f"{last_error} (after {attempts} attempts)")
 
@@ -190,7 +191,8 @@ class OpenAIModel(ModelAdapter):
         delay = self.settings.backoff_s * 2**attempt
         return min(self.settings.backoff_max_s, delay * (0.5 + jitter.random()))
 
-    def _prediction(self, response: Any, latency_ms: float) -> Prediction:
+    def _prediction(self, response: Any, latency_ms: float,
+                    asks: tuple[str, ...] = ("age", "gender")) -> Prediction:
         choice = response.choices[0] if response.choices else None
         message = choice.message if choice is not None else None
         text = message.content if message is not None else None
@@ -199,7 +201,7 @@ class OpenAIModel(ModelAdapter):
         fingerprint = getattr(response, "system_fingerprint", None)
         if fingerprint == SIMULATED_FINGERPRINT:
             self.simulated = True
-        parsed = self._parser()(text, refusal=refusal, finish_reason=finish)
+        parsed = self._parser()(text, refusal=refusal, finish_reason=finish, asks=asks)
         usage = response.usage
         return Prediction(
             outcome=parsed.outcome, age=parsed.age, gender=parsed.gender,
@@ -207,7 +209,7 @@ class OpenAIModel(ModelAdapter):
             refusal_kind=parsed.refusal_kind, raw_text=text if text is not None else refusal,
             latency_ms=latency_ms, finish_reason=finish, system_fingerprint=fingerprint,
             tokens_in=getattr(usage, "prompt_tokens", None),
-            tokens_out=getattr(usage, "completion_tokens", None),
+            tokens_out=getattr(usage, "completion_tokens", None), **provenance(parsed),
         )
 
     def _parser(self) -> Callable[..., Any]:
