@@ -35,7 +35,10 @@ from ._words import (
     MALE_WORDS,
 )
 
-__all__ = ["DISJUNCTION", "WITHHELD", "Gender", "GenderReading", "read_gender", "read_gender_relaxed"]
+__all__ = [
+    "DISJUNCTION", "WITHHELD", "Gender", "GenderReading", "read_gender", "read_gender_label",
+    "read_gender_relaxed",
+]
 
 Gender = Literal["male", "female"]
 WITHHELD: Final = "withheld"
@@ -63,7 +66,8 @@ def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
 _WORDS = _word_pattern(_SIDES)
 _PLURALS = _word_pattern(_PLURAL_SIDES)
 _LABEL = re.compile(
-    r"\b(?:gender|sex|genero|sexo)\b\s*[\"']?\s*(?:[:=-]|\bis\b|\bwould be\b|\bappears to be\b|"
+    r"\b(?:gender|sex|genero|sexo)\b(?:\s+of\s+(?:(?:the|this|that|an?|their|its)\s+)?[a-z]+"
+    r"(?:\s+[a-z]+)?)?\s*[\"']?\s*(?:[:=-]|\bis\b|\bwould be\b|\bappears to be\b|"
     r"\bseems to be\b|\blooks\b|\bes\b|\bparece(?: ser)?\b)\s*[\"']?\s*"
     r"(?:(?:probably|likely|most likely|apparently|probablemente)\s+)?(?:(?:an?|una?)\s+)?"
     r"(?P<value>[a-z']+)(?P<rest>\s*(?:\bor\b|/|\bo\b)\s*[a-z]+)?"
@@ -93,7 +97,7 @@ _SPANISH_HE = re.compile(r"\bél\b(?!\s+o\s+ella)")
 
 def read_gender(folded: str, accented: str) -> GenderReading:
     """The gender the text states, strongest evidence first (see the module docstring)."""
-    label = _read_label(folded)
+    label = read_gender_label(folded)
     if label is not None:
         return label
     text = _QUOTED.sub(_blank, DISJUNCTION.sub(_blank, folded))
@@ -107,8 +111,9 @@ def read_gender(folded: str, accented: str) -> GenderReading:
 
 
 def read_gender_relaxed(segment: str) -> GenderReading:
-    """Like ``read_gender`` on a segment known to hold the answer; ``M``/``F`` letters count."""
-    label = _read_label(segment)
+    """Like ``read_gender`` on a segment known to hold the answer; ``M``/``F`` letters count,
+    and a label holding no gender (``gender: unknown``) withholds it."""
+    label = _read_label(segment, withhold=True)
     if label is not None:
         return label
     segment = DISJUNCTION.sub(_blank, segment)
@@ -122,17 +127,27 @@ def read_gender_relaxed(segment: str) -> GenderReading:
     return gender if decided else None
 
 
-def _read_label(text: str) -> GenderReading:
+def read_gender_label(folded: str) -> GenderReading:
+    """The gender a label in free text gives (``the gender of the person would be male``).
+
+    A label holding no gender ("gender is not specified") is left to the refusal patterns here,
+    so a guess after it ("…, but likely a man") can still be read.
+    """
+    return _read_label(folded, withhold=False)
+
+
+def _read_label(text: str, *, withhold: bool) -> GenderReading:
     for match in _LABEL.finditer(text):
         value = match.group("value").strip("'")
         side = _SIDES.get(value) or _PLURAL_SIDES.get(value) or _LETTERS.get(value)
         if match.group("rest") and side is not None:
             other = match.group("rest").split()[-1].strip("/")
             if (_SIDES.get(other) or _LETTERS.get(other)) not in (None, side):
-                return WITHHELD  # "gender: male or female" answers nothing
+                return WITHHELD if withhold else None  # "gender: male or female": nothing
         if side is not None:
             return side  # type: ignore[return-value]
-        if value in _UNKNOWN or value.startswith(("undetermin", "indetermin", "unknow")):
+        if withhold and (value in _UNKNOWN
+                         or value.startswith(("undetermin", "indetermin", "unknow"))):
             return WITHHELD
     return None
 

@@ -10,10 +10,15 @@ Precedence, strongest first:
    structured part withholds (``"gender": null``) is not fished out of the prose;
 3. within free text, scopes before words: hedges and wide disjunctions are blanked, denied and
    quoted words dropped (``_age``, ``_gender``), then the strongest cue wins;
-4. the outcome from what the prompt asked (``asks``): ``answer`` when every asked field is there,
-   ``partial`` for some, else ``refusal`` (a refusal phrase, or a field withheld) or
-   ``unparseable``. A refusal followed by a guess ("I can't be sure, but about 30, male") is an
-   answer: the guess is what the model said.
+4. a refusal about gender outranks the gender words before it: "impossible to determine the
+   gender of a robot; it has feminine features" and "looks like a male, but it is still a robot
+   … it has no gender" give no gender. A guess after the refusal, introduced by a turn ("but",
+   "however", "if I had to guess"), is what the model said: "I can't be sure of the gender, but
+   probably a woman" is female;
+5. the outcome from what the prompt asked (``asks``; fields not asked are not read): ``answer``
+   when every asked field is there, ``partial`` for some, else ``refusal`` (a refusal phrase, or a
+   field withheld), or ``unparseable`` — also when the answer says nobody is in the picture,
+   which declines nothing.
 
 ``PARSER_VERSION`` names these rules: it changes whenever a change to the parser or its lexicons
 can read some answer differently, so stored parses say which rules produced them.
@@ -28,10 +33,22 @@ from typing import Final
 from ._age import Age, blank_hedges, read_age, read_age_relaxed
 from ._answer import Field, ParsedAnswer
 from ._asks import infer_asks, normalize_asks
-from ._gender import WITHHELD, GenderReading, read_gender, read_gender_relaxed
+from ._gender import (
+    WITHHELD,
+    GenderReading,
+    read_gender,
+    read_gender_label,
+    read_gender_relaxed,
+)
 from ._json import AgeReading, read_json
 from ._record import read_record
-from ._refusal import RefusalKind, RefusalSignal, fields_mentioned, find_refusals
+from ._refusal import (
+    RefusalKind,
+    RefusalSignal,
+    fields_mentioned,
+    find_refusals,
+    says_no_person,
+)
 from ._text import Prepared, prepare
 from ._words import AGE_WORDS, FEMALE_WORDS, MALE_WORDS
 
@@ -94,7 +111,12 @@ refusal_kind=None, asks=('age', 'gender'))
     if not isinstance(text, str) or not text.strip():
         return ParsedAnswer(asks=wanted)
     prepared = prepare(text)
-    age, gender = _read_fields(prepared)
+    age, gender, gender_in_prose = _read_fields(prepared)
+    signals = find_refusals(prepared.folded)
+    if gender_in_prose:
+        gender = _unless_refused(gender, signals, prepared.folded)
+    age = age if "age" in wanted else None
+    gender = gender if "gender" in wanted else None
     found_age = age if isinstance(age, Age) else None
     found_gender = gender if gender in ("male", "female") else None
     values = {
@@ -108,13 +130,14 @@ refusal_kind=None, asks=('age', 'gender'))
     missing = [field for field in wanted if readings[field] is None]
     if not missing:
         return ParsedAnswer(**values, outcome="answer")  # type: ignore[arg-type]
-    signals = find_refusals(prepared.folded)
     withheld = {name for name, value in (("age", age), ("gender", gender)) if value == WITHHELD}
     if answered:
         kind = _kind_for_missing(signals, missing[0], answered[0])
         if kind is None and missing[0] in withheld:
             kind = "cannot_determine"
         return ParsedAnswer(**values, outcome="partial", refusal_kind=kind)  # type: ignore[arg-type]
+    if says_no_person(prepared.folded):
+        return ParsedAnswer(**values)  # type: ignore[arg-type]
     if signals:
         return ParsedAnswer(**values, outcome="refusal",  # type: ignore[arg-type]
                             refusal_kind=signals[0].kind)
@@ -124,8 +147,9 @@ refusal_kind=None, asks=('age', 'gender'))
     return ParsedAnswer(**values)  # type: ignore[arg-type]
 
 
-def _read_fields(prepared: Prepared) -> tuple[AgeReading, GenderReading]:
-    """Each field from the first source that speaks about it (see the module docstring)."""
+def _read_fields(prepared: Prepared) -> tuple[AgeReading, GenderReading, bool]:
+    """Each field from the first source that speaks about it (see the module docstring), and
+    whether the gender came from free text."""
     folded = blank_hedges(prepared.folded)
     age: AgeReading = None
     gender: GenderReading = None
@@ -142,8 +166,30 @@ def _read_fields(prepared: Prepared) -> tuple[AgeReading, GenderReading]:
     if age is None:
         age = read_age(folded)
     if gender is None:
-        gender = read_gender(folded, prepared.accented)
-    return age, gender
+        gender = read_gender_label(folded)
+    if gender is not None:
+        return age, gender, False
+    return age, read_gender(folded, prepared.accented), True
+
+
+# What turns from a refusal to a guess: "…, but she looks female", "If I had to guess, male".
+_TURN = re.compile(
+    r"\b(?:but|however|although|though|that said|nevertheless|if i (?:had|have|were) to "
+    r"(?:guess|choose|pick|say)|(?:my )?best guess|i(?:'d| would) (?:guess|say))\b"
+)
+
+
+def _unless_refused(gender: GenderReading, signals: list[RefusalSignal],
+                    folded: str) -> GenderReading:
+    """``gender`` unless a refusal about gender outranks it (module docstring, rule 4)."""
+    about_gender = [s.end for s in signals if "gender" in fields_mentioned(s.clause)]
+    if not about_gender:
+        return gender
+    turn = _TURN.search(folded, max(about_gender))
+    guess = read_gender(folded[turn.start():], "") if turn is not None else None
+    if guess in ("male", "female"):
+        return guess
+    return WITHHELD if gender is not None else None
 
 
 def _final_segment(folded: str) -> str | None:
