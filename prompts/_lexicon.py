@@ -139,9 +139,10 @@ def _check_value(value: Any, where: str) -> None:
 
 
 @cache
-def _number_rules() -> tuple[tuple[re.Pattern[str], dict[str, int], bool], ...]:
-    """Per spaced language: (compound-or-single pattern, word values, units first)."""
-    rules = []
+def _number_rules() -> tuple[tuple[re.Pattern[str], dict[str, int]], ...]:
+    """Per spaced language, compounds first and then single words, so Portuguese "trinta e
+    cinco" is one number before Spanish "cinco" can be read alone."""
+    compounds, singles = [], []
     for lexicon in lexicons().values():
         numbers = lexicon.sections.get("numbers", {})
         if numbers.get("grammar") == "cjk":
@@ -151,25 +152,26 @@ def _number_rules() -> tuple[tuple[re.Pattern[str], dict[str, int], bool], ...]:
         tens = [w for w, v in values.items() if v >= 20 and v % 10 == 0]
         small = [w for w, v in (values | parts).items() if 0 < v < 20]
         joiners = "|".join(re.escape(j) for j in numbers.get("joiners", ())) or "(?!)"
-
-        def alt(words: list[str]) -> str:
-            return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-        singles = alt(list(values))
         if numbers.get("units_first"):
-            compound = rf"(?P<u>{alt(small)})(?:{joiners})(?P<t>{alt(tens)})"
+            compound = rf"(?P<u>{_alternation(small)})(?:{joiners})(?P<t>{_alternation(tens)})"
         else:
-            compound = rf"(?P<t>{alt(tens)})(?:{joiners})(?P<u>{alt(small)})"
-        pattern = re.compile(rf"(?<![\w-])(?:{compound}|(?P<s>{singles}))(?![\w])")
-        rules.append((pattern, values | parts, bool(numbers.get("units_first"))))
-    return tuple(rules)
+            compound = rf"(?P<t>{_alternation(tens)})(?:{joiners})(?P<u>{_alternation(small)})"
+        compounds.append((re.compile(rf"(?<![\w-]){compound}(?![\w])"), values | parts))
+        singles.append((re.compile(rf"(?<![\w-])(?P<s>{_alternation(list(values))})(?![\w])"),
+                        values))
+    return tuple(compounds + singles)
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
 
 
 def numbers_to_digits(text: str) -> str:
     """Number words of every language in lower-cased ``text`` as digits."""
-    for pattern, values, _ in _number_rules():
+    for pattern, values in _number_rules():
         text = pattern.sub(lambda m, v=values: str(  # type: ignore[misc]
-            v[m.group("s")] if m.group("s") else v[m.group("t")] + v[m.group("u")]), text)
+            v[m.group("s")] if "s" in m.groupdict() else v[m.group("t")] + v[m.group("u")]),
+            text)
     return _CJK_NUMBER.sub(_cjk_value, text)
 
 
@@ -219,11 +221,10 @@ def _rewrites() -> tuple[re.Pattern[str], MappingProxyType[str, str], frozenset[
             if not lexicon.spaced:
                 unspaced.add(word)
 
-    def alt(words: list[str]) -> str:
-        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
-
     spaced = [w for w in table if w not in unspaced]
-    pattern = re.compile(rf"(?<!\w)(?:{alt(spaced)})(?!\w)|{alt(sorted(unspaced))}")
+    pattern = re.compile(
+        rf"(?<!\w)(?:{_alternation(spaced)})(?!\w)|{_alternation(sorted(unspaced))}"
+    )
     return pattern, MappingProxyType(table), frozenset(unspaced)
 
 
