@@ -98,7 +98,7 @@ _CUE_WORDS = (
 )
 _CUE = re.compile(
     rf"(?:\b(?:{_CUE_WORDS})\b|~)[\s:]*(?:(?:about|around|approximately|roughly)\s+)?"
-    rf"(?:{_EXPR})(?=\s*(?:$|[.,;:!?)\]}}\"'\n/]|(?:and|or|but|with|y|o|pero|con|ish|give|"
+    rf"(?:{_EXPR})(?=\s*(?:$|[.,;:!?)\]}}\"'\n/]|-(?!\s*\d)|(?:and|or|but|with|y|o|pero|con|ish|give|"
     r"plus|now|today|male|female|man|woman|boy|girl|hombre|mujer|masculino|femenino)\b|-ish))"
 )
 _DECADE_ONLY = re.compile(_DECADE)

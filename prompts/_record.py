@@ -19,7 +19,7 @@ from ._words import FEMALE_WORDS, MALE_WORDS
 __all__ = ["read_record"]
 
 _BULLET = re.compile(r"^\s*(?:[-*•·>]+|#|\(?[a-z0-9]{1,2}[.)])?\s*")
-_SPLIT = re.compile(r"\s*[,;\t]\s*")
+_SPLIT = re.compile(r"\s*(?:[,;\t]|\s/\s)\s*")
 _SIDES = {word: "male" for word in MALE_WORDS} | {word: "female" for word in FEMALE_WORDS} | {
     "m": "male", "f": "female"}
 _ARTICLE = re.compile(r"^(?:an?|the)\s+")
