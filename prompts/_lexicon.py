@@ -20,6 +20,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
@@ -57,6 +58,7 @@ _SECTIONS: Final = MappingProxyType({
 })
 _CJK_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                "八": 8, "九": 9}
+_EMPTY: MappingProxyType[str, Any] = MappingProxyType({})
 _CJK_NUMBER = re.compile(r"[零一二两三四五六七八九十百]+")
 
 
@@ -68,9 +70,14 @@ class Lexicon:
     spaced: bool
     sections: MappingProxyType[str, MappingProxyType[str, Any]]
 
+    def section(self, name: str) -> Mapping[str, Any]:
+        """One section's keys (empty when the file has no such section)."""
+        found: Mapping[str, Any] = self.sections.get(name, _EMPTY)
+        return found
+
     def words(self, section: str, key: str) -> tuple[str, ...]:
         """A list of words, folded (lower case, no accents)."""
-        return tuple(fold(word) for word in self.sections.get(section, {}).get(key, ()))
+        return tuple(fold(word) for word in self.section(section).get(key, ()))
 
 
 def fold(text: str) -> str:
@@ -144,7 +151,7 @@ def _number_rules() -> tuple[tuple[re.Pattern[str], dict[str, int]], ...]:
     cinco" is one number before Spanish "cinco" can be read alone."""
     compounds, singles = [], []
     for lexicon in lexicons().values():
-        numbers = lexicon.sections.get("numbers", {})
+        numbers = lexicon.section("numbers")
         if numbers.get("grammar") == "cjk":
             continue
         values = {w.lower(): int(v) for w, v in numbers.get("words", {}).items()}
@@ -205,12 +212,12 @@ def _rewrites() -> tuple[re.Pattern[str], MappingProxyType[str, str], frozenset[
             if lexicon.language == "en" and (section, key) not in _REWRITTEN_IN_ENGLISH:
                 continue
             entries += [(word, canonical) for word in lexicon.words(section, key)]
-        age = lexicon.sections.get("age", {})
+        age = lexicon.section("age")
         entries += [(fold(word), fold(stage)) for word, stage in age.get("stages", {}).items()]
         if lexicon.language != "en":
             entries += [(fold(word), f"{start}s") for word, start in
                         age.get("decades", {}).items()]
-        entries += [(fold(k), fold(v)) for k, v in lexicon.sections.get("phrases", {}).items()]
+        entries += [(fold(k), fold(v)) for k, v in lexicon.section("phrases").items()]
         for word, canonical in entries:
             if word == canonical:
                 continue

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Final, get_args
 
 from ._answer import Field
-
 from ._asks import infer_asks, normalize_asks
 from ._variant import AnswerFormat, PromptVariant
 

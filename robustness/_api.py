@@ -15,8 +15,8 @@ from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
 from ._metrics import summarize
 from ._models import ModelAdapter, ModelSettings, build_model
-from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._reparse import parser_versions, upgrade_stale
+from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._seeding import stable_hash
 from ._store import Store
 

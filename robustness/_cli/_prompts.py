@@ -182,9 +182,10 @@ def _checked(value: Any, where: str) -> dict[str, Any]:
                               f"{_short(value[key])}")
     asks = value.pop("asks", None)
     if asks is not None:
-        try:
-            if not isinstance(asks, str | list):
-                raise ValueError(f"asks must be a list of field names or null, got {asks!r}")
+        if not isinstance(asks, str | list):
+            raise ConfigError(f"{where}: key 'asks' must be a list of field names or null, "
+                              f"got {_short(asks)}")
+        try:  # the parser's own check of the field names, quoting the bad value
             value["asks"] = prompts.parse_answer(None, asks=asks).asks
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"{where}: key 'asks': {exc}") from None

@@ -22,8 +22,8 @@ import cv2
 import numpy as np
 
 from .._exceptions import ConfigError, ModelError
-from .._seeding import stable_hash
 from .._reparse import provenance
+from .._seeding import stable_hash
 from .._tokens import image_tokens, text_tokens
 from .._types import Prediction
 from ._base import InputMode, ModelAdapter, ModelInput

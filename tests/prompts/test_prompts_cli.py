@@ -194,7 +194,7 @@ def test_parse_jsonl_records_may_carry_a_prompt_or_asks() -> None:
 
 @pytest.mark.parametrize(("content", "message"), [
     ('{"text": "a", "asks": ["height"]}', "key 'asks': asks must name fields among age, gender"),
-    ('{"text": "a", "asks": 3}', "key 'asks': asks must be a list of field names or null"),
+    ('{"text": "a", "asks": 3}', "key 'asks' must be a list of field names or null, got 3"),
     ('{"text": "a", "prompt": 3}', "key 'prompt' must be a string or null, got 3"),
 ])
 def test_parse_jsonl_bad_prompt_or_asks(content: str, message: str) -> None:
