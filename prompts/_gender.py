@@ -14,7 +14,8 @@ Other languages' words arrive rewritten to English (``_lexicon``). Scopes, appli
 - a disjunction of the two genders ("a man or a woman", "male/female") says nothing: blanked;
 - a quoted word ("it is written 'Man'") is a mention, not a statement: blanked;
 - a denied word ("not a woman", "a man rather than a woman", "neither ... nor") is dropped, and
-  the words left decide; a conditional ("whether it is a man") is dropped the same way.
+  the words left decide; a conditional ("whether it is a man") and a description of features
+  ("associated with women", "traditionally male clothing") are dropped the same way.
 
 Both genders left in one tier gives no gender: the parser never turns a denial or a doubt into an
 answer, and a wrong gender is worse than none.
@@ -74,9 +75,11 @@ _LABEL = re.compile(
 )
 # A negation, contrast or condition shortly before a gender word: "not a man", "rather than a
 # woman", "whether the person is a woman" (other languages' negations arrive as "not" and
-# "rather than"). Commas end the reach, so "not sure, but a woman" still reads.
+# "rather than"); and a word describing features, not the person: "associated with women",
+# "traditionally male clothing". Commas end the reach, so "not sure, but a woman" still reads.
 _NEGATED = re.compile(
-    r"\b(?:not|never|nor|neither|whether|if|rather than|instead of)"
+    r"\b(?:not|never|nor|neither|whether|if|rather than|instead of|mistaken for|confused with|"
+    r"associated with|typically|traditionally|stereotypically|perceived as|no reason why)"
     r"\b(?:\s+[^\s,.;:!?]+){0,3}\s*$"
 )
 _ANY_GENDER = "|".join(sorted(MALE_WORDS | FEMALE_WORDS | MALE_PLURALS | FEMALE_PLURALS | {"m", "f"},
@@ -95,8 +98,9 @@ _FEMALE_PRONOUNS = re.compile(rf"\b(?:{'|'.join(sorted(FEMALE_PRONOUNS))})\b")
 _SPANISH_HE = re.compile(r"\bél\b(?!\s+o\s+ella)")
 
 
-def read_gender(folded: str, accented: str) -> GenderReading:
-    """The gender the text states, strongest evidence first (see the module docstring)."""
+def read_gender(folded: str, accented: str, *, pronouns: bool = True) -> GenderReading:
+    """The gender the text states, strongest evidence first (see the module docstring); without
+    ``pronouns``, words only."""
     label = read_gender_label(folded)
     if label is not None:
         return label
@@ -107,7 +111,7 @@ def read_gender(folded: str, accented: str) -> GenderReading:
     decided, gender = _read_words(_PLURALS, _PLURAL_SIDES, text)
     if decided and gender is not None:
         return gender
-    return _read_pronouns(text, accented)
+    return _read_pronouns(text, accented) if pronouns else None
 
 
 def read_gender_relaxed(segment: str) -> GenderReading:

@@ -11,10 +11,12 @@ Precedence, strongest first:
 3. within free text, scopes before words: hedges and wide disjunctions are blanked, denied and
    quoted words dropped (``_age``, ``_gender``), then the strongest cue wins;
 4. a refusal about gender outranks the gender words before it: "impossible to determine the
-   gender of a robot; it has feminine features" and "looks like a male, but it is still a robot
+   gender of a robot; it looks like a girl" and "looks like a male, but it is still a robot
    … it has no gender" give no gender. A guess after the refusal, introduced by a turn ("but",
    "however", "if I had to guess"), is what the model said: "I can't be sure of the gender, but
-   probably a woman" is female;
+   probably a woman" is female. Even a refusal that only denies certainty ("appears to be a
+   woman, but I cannot confirm it definitively") withdraws the gender before it: a wrong gender
+   is worse than none;
 5. the outcome from what the prompt asked (``asks``; fields not asked are not read): ``answer``
    when every asked field is there, ``partial`` for some, else ``refusal`` (a refusal phrase, or a
    field withheld), or ``unparseable`` — also when the answer says nobody is in the picture,
@@ -114,7 +116,7 @@ refusal_kind=None, asks=('age', 'gender'))
     age, gender, gender_in_prose = _read_fields(prepared)
     signals = find_refusals(prepared.folded)
     if gender_in_prose:
-        gender = _unless_refused(gender, signals, prepared.folded)
+        gender = _unless_refused(gender, signals, prepared.folded, wanted)
     age = age if "age" in wanted else None
     gender = gender if "gender" in wanted else None
     found_age = age if isinstance(age, Age) else None
@@ -179,17 +181,34 @@ _TURN = re.compile(
 )
 
 
-def _unless_refused(gender: GenderReading, signals: list[RefusalSignal],
-                    folded: str) -> GenderReading:
+# A refusal is about gender when its clause names the field ("cannot determine the gender"),
+# or names people by gender and says nothing of age ("both men and women wear blue shirts");
+# "hard to estimate the age of this woman" refuses an age and only says who she is. When the
+# prompt asked for gender alone, a refusal naming no field that opens the answer ("This is not
+# possible") is about it; one deep in a description ("the faces in the background are hard to
+# make out") is not.
+_NAMES_GENDER = re.compile(r"\b(?:gender|genders|sex)\b")
+_OPENING = 60  # characters
+
+
+def _unless_refused(gender: GenderReading, signals: list[RefusalSignal], folded: str,
+                    asks: tuple[Field, ...]) -> GenderReading:
     """``gender`` unless a refusal about gender outranks it (module docstring, rule 4)."""
-    about_gender = [s.end for s in signals if "gender" in fields_mentioned(s.clause)]
+    about_gender = [s for s in signals if _is_about_gender(s, asks)]
     if not about_gender:
         return gender
-    turn = _TURN.search(folded, max(about_gender))
-    guess = read_gender(folded[turn.start():], "") if turn is not None else None
+    turn = _TURN.search(folded, max(s.end for s in about_gender))
+    guess = read_gender(folded[turn.start():], "", pronouns=False) if turn is not None else None
     if guess in ("male", "female"):
         return guess
     return WITHHELD if gender is not None else None
+
+
+def _is_about_gender(signal: RefusalSignal, asks: tuple[Field, ...]) -> bool:
+    mentioned = fields_mentioned(signal.clause)
+    return bool(_NAMES_GENDER.search(signal.clause) or mentioned == {"gender"} or (
+        not mentioned and asks == ("gender",) and signal.start < _OPENING
+    ))
 
 
 def _final_segment(folded: str) -> str | None:
