@@ -189,6 +189,7 @@ _TURN = re.compile(
 # make out") is not.
 _NAMES_GENDER = re.compile(r"\b(?:gender|genders|sex)\b")
 _OPENING = 60  # characters
+_POSSESSIVE = re.compile(r"\b\w+'s\b")
 
 
 def _unless_refused(gender: GenderReading, signals: list[RefusalSignal], folded: str,
@@ -198,7 +199,9 @@ def _unless_refused(gender: GenderReading, signals: list[RefusalSignal], folded:
     if not about_gender:
         return gender
     turn = _TURN.search(folded, max(s.end for s in about_gender))
-    guess = read_gender(folded[turn.start():], "", pronouns=False) if turn is not None else None
+    # The guess is a word about the person, not a possessive naming a part ("the woman's face").
+    tail = _POSSESSIVE.sub(lambda m: " " * len(m.group()), folded[turn.start():]) if turn else ""
+    guess = read_gender(tail, "", pronouns=False) if turn is not None else None
     if guess in ("male", "female"):
         return guess
     return WITHHELD if gender is not None else None

@@ -67,8 +67,8 @@ _PATTERNS: Final[dict[RefusalKind, tuple[str, ...]]] = {
     "cannot_determine": (
         rf"\b{_CANT} (?:\w+ ){{0,2}}?(?:determine|tell|say|estimate|judge|assess|discern|infer|"
         r"know|gauge|make out|see|identify|provide an? (?:\w+ )?(?:estimate|assessment))",
-        r"\b(?:impossible|not possible|no way) to (?:\w+ )?(?:determine|tell|say|know|estimate|"
-        r"judge|assess)",
+        r"\b(?:impossible|not (?:be )?possible|no way)(?: for (?:me|us|anyone))? to "
+        r"(?:\w+ ){0,2}?(?:determine|tell|say|know|estimate|judge|assess|categori[sz]e|identify)",
         r"\b(?:cannot|can't|could not|couldn't) be (?:reliably |accurately )?(?:determined|"
         r"estimated|inferred|assessed|told|identified)",
         r"\bnot (?:enough|sufficient) (?:information|detail|details|visual|context|data)|"
@@ -116,8 +116,6 @@ _PATTERNS: Final[dict[RefusalKind, tuple[str, ...]]] = {
         r"necessarily)\b|\birrelevant\b|\bnot (?:related|relevant) to\b|\bnot determined by\b|"
         r"\bup to the (?:individual|interpretation|viewer)\b|\bleft up to\b",
         r"\beither (?:a )?(?:male|female|man|woman|gender)\b|\b(?:any|either|both) genders?\b",
-        r"\bboth (?:an? )?(?:male|man|boy|female|woman|girl) and (?:an? )?(?:male|man|boy|female|"
-        r"woman|girl)\b",
     ),
 }
 _COMPILED = {kind: tuple(re.compile(p) for p in ps) for kind, ps in _PATTERNS.items()}
