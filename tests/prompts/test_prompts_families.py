@@ -192,3 +192,23 @@ def test_structured_records(text: str, age: float, gender: str) -> None:
 def test_a_record_with_both_genders_gives_none() -> None:
     parsed = parse_answer("- male, 30, female, 28")
     assert parsed.gender is None
+
+
+@pytest.mark.parametrize("text", [
+    # A refusal withdraws the gender words before it, even one that only denies certainty.
+    "The person appears to be a woman. However, it is not possible for me to confirm their "
+    "gender definitively.",
+    # A possessive after the refusal names a part, not the person.
+    "That is not possible to say, but the focus is on the woman's face.",
+    # Words describing features or a comparison are not assertions about the person.
+    "The jacket is typically associated with men.",
+    "There is no reason why a man could not wear this.",
+])
+def test_no_gender_is_asserted(text: str) -> None:
+    assert parse_answer(text, asks=["gender"]).gender is None
+
+
+def test_people_of_both_genders_without_a_refusal_are_unparseable() -> None:
+    parsed = parse_answer("Two people: a man on the left and a woman on the right.",
+                          asks=["gender"])
+    assert (parsed.outcome, parsed.gender, parsed.refusal_kind) == ("unparseable", None, None)
