@@ -10,6 +10,9 @@ re-reads every stale parse in its store (``upgrade_stale``: a parse without a ve
 another version than the current one), so every prediction a summary reads was produced by one
 parser version, which the summary names (``parser_versions``).
 
+A prediction is shared by every run that asked the same question (one request key), so it is
+re-read once for all of them: there is one current reading of each stored answer.
+
 The API's own refusal signals are not text: a stored ``api_refusal`` stays one (its raw text is
 the refusal message, not an answer), and ``finish_reason`` is passed back to the parser.
 """
