@@ -20,9 +20,11 @@ Example:
 
 from __future__ import annotations
 
-from ._answer import OUTCOMES, Outcome, ParsedAnswer
+from ._answer import ASKABLE, OUTCOMES, Field, Outcome, ParsedAnswer
+from ._asks import infer_asks
+from ._lexicon import LANGUAGES
 from ._load import ANSWER_FORMATS, BUILTIN_IDS, get_variant, load_variants
-from ._parse import parse_answer
+from ._parse import PARSER_VERSION, parse_answer
 from ._refusal import REFUSAL_KINDS, RefusalKind
 from ._variant import AnswerFormat, PromptVariant
 from ._words import AGE_WORDS
@@ -30,15 +32,20 @@ from ._words import AGE_WORDS
 __all__ = [
     "AGE_WORDS",
     "ANSWER_FORMATS",
+    "ASKABLE",
     "BUILTIN_IDS",
+    "LANGUAGES",
     "OUTCOMES",
+    "PARSER_VERSION",
     "REFUSAL_KINDS",
     "AnswerFormat",
+    "Field",
     "Outcome",
     "ParsedAnswer",
     "PromptVariant",
     "RefusalKind",
     "get_variant",
+    "infer_asks",
     "load_variants",
     "parse_answer",
 ]

@@ -9,7 +9,14 @@ So a number counts only with a cue that makes it an age, tried strongest first:
 3. an estimate cue: ``about 34``, ``looks 34``, ``I'd say 34`` (and nothing after it but
    punctuation, a gender word or "and"/"or" — "about 3 people" is no age);
 4. an age phrase in context: ``late twenties``, ``in her 30s``, ``mid-40s``;
-5. a life stage: ``teenager``, ``middle-aged``.
+5. a life stage: ``teenager``, ``middle-aged``, ``elderly`` — unless a negation or contrast in
+   the same clause denies it ("a young man, not a child or a teenager").
+
+Grammar of one age expression, first alternative that matches wins: ``between X and Y``; an open
+range with its one stated bound (``over 60``, ``under 18``, ``70+``, ``60 or older``) and no
+invented other bound; ``X-Y`` / ``X to Y`` / ``X or Y``; ``X ± D``; a decade phrase or a
+disjunction or range of two (``late teens or early twenties`` → 17-23); a bare number. A
+disjunction ("or") wider than ``WIDE_RANGE`` years ("20s or 30s") commits to nothing.
 
 Non-committal spans are blanked first (``blank_hedges``): "anywhere between 20 and 40", "in
 their 20s or 30s", and a modal range of 15 years or more ("could be between 20 and 40").
@@ -23,10 +30,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ._words import AGE_WORDS, DECADE_SPANS, DECADE_WORDS, TEEN_SPANS
+from ._lexicon import english
+from ._words import DECADE_SPANS, DECADE_WORDS, LIFE_STAGES, TEEN_SPANS
 
 __all__ = [
-    "Age", "age_from_number", "age_from_range", "blank_hedges", "read_age", "read_age_relaxed",
+    "Age", "age_from_number", "age_from_range", "age_open", "blank_hedges", "read_age",
+    "read_age_relaxed",
 ]
 
 MIN_AGE, MAX_AGE = 0.0, 120.0
@@ -40,6 +49,12 @@ class Age(NamedTuple):
     high: float | None = None
 
 
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_OVER = _alternatives(english().words("age", "over"))
+_UNDER = _alternatives(english().words("age", "under"))
 _N = r"(?<![\w.])\d{1,3}(?:\.\d+)?(?!\d)"
 _DECADE_NAMES = "|".join(DECADE_WORDS)
 _DECADE_NAME = rf"(?:{_DECADE_NAMES}|[2-9]0(?:'?s\b|[\s-]*something))"
@@ -47,14 +62,23 @@ _DECADE_NAME = rf"(?:{_DECADE_NAMES}|[2-9]0(?:'?s\b|[\s-]*something))"
 _DECADE = (
     r"(?:(?P<mod>early|mid|late)(?:[\s-]+to[\s-]+(?P<mod2>mid|late))?[\s-]*)?"
     rf"(?P<dec>{_DECADE_NAME})"
-    rf"(?:\s*(?:-|\bto\b)\s*(?P<mod3>early|mid|late)?[\s-]*(?P<dec2>{_DECADE_NAME}))?"
+    rf"(?:\s*(?:-|\bto\b|\b(?P<dec_or>or)\b)\s*(?:(?:the|their|his|her|an?)\s+)?"
+    rf"(?P<mod3>early|mid|late)?[\s-]*(?P<dec2>{_DECADE_NAME}))?"
 )
 _EXPR = (
     rf"(?:between|entre)\s+(?P<b_lo>{_N})\s*(?:and|y|-|to)\s*(?P<b_hi>{_N})"
-    rf"|(?P<r_lo>{_N})(?:\s*[-~]\s*|\s+(?:to|a|or|o)\s+)(?P<r_hi>{_N})"
+    rf"|(?P<ov_w>\b(?:{_OVER})\s+(?:the\s+age\s+of\s+)?(?P<ov>{_N}))"
+    rf"|(?P<un_w>\b(?:{_UNDER})\s+(?:the\s+age\s+of\s+)?(?P<un>{_N}))"
+    rf"|(?P<r_lo>{_N})(?:\s*[-~]\s*|\s+(?:to|a)\s+|\s+(?P<r_or>or|o)\s+)(?P<r_hi>{_N})"
     rf"|(?P<pm_mid>{_N})\s*(?:±|\+/-|\+-)\s*(?P<pm_d>{_N})"
+    rf"|(?P<plus>{_N})\s*\+(?![/-]|\s*\d)"
     rf"|{_DECADE}"
     rf"|(?P<n>{_N})"
+)
+# After a number: "60 or older", "60 years and above", Chinese "60岁以上" (→ "60 years old over").
+_OPEN_AFTER = re.compile(
+    r"\s*(?:(?:years?|yrs?)(?:\s*old)?\s*)?(?:(?P<above>(?:or|and)\s+(?:older|over|above|up|"
+    r"more)\b|over\b)|(?P<below>(?:or|and)\s+(?:younger|under|below|less)\b|under\b))"
 )
 _LABEL = re.compile(rf"\b(?:age[sd]?|edad(?:es)?)\b[^\d\n.,;!?#]{{0,30}}?(?:{_EXPR})")
 _UNIT = re.compile(
@@ -74,19 +98,21 @@ _CUE_WORDS = (
 )
 _CUE = re.compile(
     rf"(?:\b(?:{_CUE_WORDS})\b|~)[\s:]*(?:(?:about|around|approximately|roughly)\s+)?"
-    rf"(?:{_EXPR})(?=\s*(?:$|[.,;:!?)\]}}\"'\n/]|(?:and|or|but|with|y|o|pero|con|ish|give|"
+    rf"(?:{_EXPR})(?=\s*(?:$|[.,;:!?)\]}}\"'\n/]|-(?!\s*\d)|(?:and|or|but|with|y|o|pero|con|ish|give|"
     r"plus|now|today|male|female|man|woman|boy|girl|hombre|mujer|masculino|femenino)\b|-ish))"
 )
 _DECADE_ONLY = re.compile(_DECADE)
 _DECADE_CONTEXT = re.compile(r"\b(?:in|into|en)\s+(?:(?:his|her|their|the|its|sus|los)\s+)?$")
-_LIFE_STAGE = re.compile(
-    r"\b(teenager|teenaged|teenage|teen|adolescente?|toddler|middle[\s-]aged)\b"
-)
+_LIFE_STAGE = re.compile(rf"(?<![\w-])({_alternatives(tuple(LIFE_STAGES))})(?![\w-])")
+# A negation or contrast earlier in the same clause denies a life stage: "not a child, teenager
+# or elderly person", "rather than a teenager".
+_DENIED = re.compile(r"\b(?:not|rather than|neither|nor|never|whether|if)\b(?![^.;:!?\n]*\bbut\b)"
+                     r"[^.;:!?\n]*$")
 _ANY = re.compile(_EXPR)
 
 # What follows a number that is a measurement or a count, not an age.
 _NOT_AGE_AFTER = re.compile(
-    r"\s*(?:%|percent|per\s*cent|\+(?!/?-)|px|pixels?|p\b|[x×]\s*\d|cm|mm|kg|lbs?|pounds|"
+    r"\s*(?:%|percent|per\s*cent|px|pixels?|p\b|[x×]\s*\d|cm|mm|kg|lbs?|pounds|"
     r"ft|feet|foot|inch|inches|\"|'\s*\d|°|degrees?|:\d|/\d|fps|dpi|mp\b|k\b|st\b|nd\b|rd\b|th\b|"
     r"am\b|pm\b|people|persons?|individuals|faces?|images?|photos?|pictures?|steps?|"
     r"points?|hours?|minutes?|seconds?|days?|weeks?|months?|times|percentile)"
@@ -105,7 +131,6 @@ _NOT_AGE_BEFORE = re.compile(
 _HEDGES = re.compile(
     r"\banywhere\s+(?:between|from)\b[^.;\n]{0,40}"
     r"|\b(?:teenager|teenage|teen|adolescent|toddler|middle[\s-]aged)\s+or\s+(?:an?\s+)?[a-z-]+"
-    rf"|\b(?:{_DECADE_NAMES}|\d0'?s)\s+or\s+(?:(?:early|mid|late)[\s-]*)?(?:{_DECADE_NAMES}|\d0'?s)"
 )
 # "they could be between 20 and 40", "podría tener entre 20 y 40 años": a range under a modal
 # is an estimate when narrow ("could be 25 to 30") and a shrug when wide.
@@ -141,8 +166,12 @@ def read_age(folded: str) -> Age | None:
                        or _DECADE_CONTEXT.search(folded, window, match.start()))
         if has_context and (age := _interpret(match, folded)) is not None:
             return age
-    if (stage := _LIFE_STAGE.search(folded)) is not None:
-        return age_from_range(*AGE_WORDS[re.sub(r"[\s-]+", " ", stage.group(1))])
+    for stage in _LIFE_STAGE.finditer(folded):
+        clause_start = max(0, stage.start() - 80)
+        if _DENIED.search(folded, clause_start, stage.start()):
+            continue
+        low, high = LIFE_STAGES[stage.group(1)]
+        return age_from_range(low, high) if high is not None else age_open(low=low)
     return None
 
 
@@ -165,6 +194,8 @@ def _interpret(match: re.Match[str], text: str) -> Age | None:
             last = _decade_span(groups["dec2"], groups["mod3"] or "")
         else:
             last = _decade_span(groups["dec"], groups["mod2"] or groups["mod"] or "")
+        if groups["dec_or"] and last[1] - first[0] > WIDE_RANGE:
+            return None  # "in their 20s or 30s" commits to no estimate
         return age_from_range(first[0], last[1])
     numeric_start = min(match.start(g) for g in groups if groups[g] is not None)
     numeric_end = max(match.end(g) for g in groups if groups[g] is not None)
@@ -172,12 +203,21 @@ def _interpret(match: re.Match[str], text: str) -> Age | None:
         return None
     if _NOT_AGE_AFTER.match(text, numeric_end):
         return None
+    if groups["ov"] is not None or groups["plus"] is not None:
+        return age_open(low=float(groups["ov"] or groups["plus"]))
+    if groups["un"] is not None:
+        return age_open(high=float(groups["un"]))
     if groups["n"] is not None:
+        if (open_end := _OPEN_AFTER.match(text, numeric_end)) is not None:
+            bound = float(groups["n"])
+            return age_open(low=bound) if open_end.group("above") else age_open(high=bound)
         return age_from_number(float(groups["n"]))
     if groups["pm_mid"] is not None:
         middle, spread = float(groups["pm_mid"]), float(groups["pm_d"])
         return age_from_range(middle - spread, middle + spread)
     low, high = groups["b_lo"] or groups["r_lo"], groups["b_hi"] or groups["r_hi"]
+    if groups["r_or"] and float(high) - float(low) > WIDE_RANGE:
+        return None
     return age_from_range(float(low), float(high))
 
 
@@ -194,6 +234,15 @@ def _decade_span(name: str, modifier: str) -> tuple[int, int]:
 def age_from_number(value: float) -> Age | None:
     """``value`` as an age, or ``None`` outside 0-120 years."""
     return Age(float(value)) if MIN_AGE <= value <= MAX_AGE else None
+
+
+def age_open(*, low: float | None = None, high: float | None = None) -> Age | None:
+    """An open range: its one stated bound is the point estimate; no other bound is invented."""
+    bound = low if low is not None else high
+    if bound is None or not MIN_AGE <= bound <= MAX_AGE:
+        return None
+    return Age(float(bound), None if low is None else float(low),
+               None if high is None else float(high))
 
 
 def age_from_range(low: float, high: float) -> Age | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._age import Age, age_from_number, age_from_range, read_age_relaxed
 from ._gender import WITHHELD, GenderReading, read_gender_relaxed
-from ._text import fold
+from ._text import canonical
 
 __all__ = ["AgeReading", "read_json"]
 
@@ -86,7 +86,7 @@ def _find_fields(value: Any, *, depth: int) -> dict[str, Any] | None:
 
 
 def _key(key: str) -> str:
-    return re.sub(r"[^a-z]", "", fold(key))
+    return re.sub(r"[^a-z]", "", canonical(key))
 
 
 def _age_field(fields: dict[str, Any]) -> AgeReading:
@@ -102,7 +102,7 @@ def _age_field(fields: dict[str, Any]) -> AgeReading:
 
 def _age_value(value: Any) -> Age | None:
     if isinstance(value, str):
-        return read_age_relaxed(fold(value))
+        return read_age_relaxed(canonical(value))
     if isinstance(value, list) and len(value) == 2:
         low, high = (_number(v) for v in value)
         return age_from_range(low, high) if low is not None and high is not None else None
@@ -134,4 +134,4 @@ def _gender_field(fields: dict[str, Any]) -> GenderReading:
     value = fields[key]
     if not isinstance(value, str):
         return WITHHELD
-    return read_gender_relaxed(fold(value).strip()) or WITHHELD
+    return read_gender_relaxed(canonical(value)) or WITHHELD

@@ -7,6 +7,7 @@ A file holds one variant as top-level keys, or several as ``[[variant]]`` tables
     purpose = "Shortest possible request."
     user = "Age and gender?"
     answer_format = "free"     # optional: free | json | number | final-line (default free)
+    asks = ["age", "gender"]   # optional: the fields asked (default: read from the text)
     language = "en"            # optional (default en)
     system = "..."             # optional
 
@@ -23,6 +24,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final, get_args
 
+from ._answer import Field
+from ._asks import infer_asks, normalize_asks
 from ._variant import AnswerFormat, PromptVariant
 
 __all__ = ["ANSWER_FORMATS", "BUILTIN_IDS", "get_variant", "load_variants"]
@@ -34,7 +37,7 @@ BUILTIN_IDS: Final[tuple[str, ...]] = (
 ANSWER_FORMATS: Final[tuple[AnswerFormat, ...]] = get_args(AnswerFormat)
 
 _REQUIRED = ("id", "purpose", "user")
-_OPTIONAL = ("system", "answer_format", "language")
+_OPTIONAL = ("system", "answer_format", "language", "asks")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
@@ -115,7 +118,7 @@ def _variant(table: Any, where: str) -> PromptVariant:
     for key in _REQUIRED:
         if key not in table:
             raise ValueError(f"{where}key {key!r}: missing")
-    fields = {key: _text(table, key, where) for key in table}
+    fields = {key: _text(table, key, where) for key in table if key != "asks"}
     if not _ID.fullmatch(fields["id"]):
         raise ValueError(f"{where}key 'id': must match [a-z0-9][a-z0-9-]*, got {fields['id']!r}")
     if "\n" in fields["purpose"]:
@@ -132,7 +135,24 @@ def _variant(table: Any, where: str) -> PromptVariant:
         id=fields["id"], purpose=fields["purpose"], user=fields["user"],
         answer_format=answer_format,
         system=fields.get("system"), language=language,
+        asks=_asks(table, fields, where),
     )
+
+
+def _asks(table: dict[str, Any], fields: dict[str, str], where: str) -> tuple[Field, ...]:
+    """The declared fields, or those the prompt's words ask for."""
+    if "asks" not in table:
+        return infer_asks(f"{fields.get('system', '')}\n{fields['user']}")
+    value = table["asks"]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(
+        set(value)
+    ) != len(value):
+        raise ValueError(f"{where}key 'asks': expected a list of distinct field names such as "
+                         f'["age", "gender"], got {value!r}')
+    try:
+        return normalize_asks(value)
+    except ValueError as exc:
+        raise ValueError(f"{where}key 'asks': {exc}") from None
 
 
 def _text(table: dict[str, Any], key: str, where: str) -> str:

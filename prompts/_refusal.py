@@ -12,7 +12,12 @@ and are checked before any of this, in ``parse_answer``. In text, three kinds, s
 
 Each match carries the clause it sits in, so a partial answer can tell whether the refusal is
 about the field that is missing ("I won't guess gender, but they look about 30") or about the
-one that was answered anyway ("impossible to know exactly, but about 30").
+one that was answered anyway ("impossible to know exactly, but about 30"), and where it ends, so
+a gender word before it is read as the thing refused, not as the answer (``parse_answer``).
+
+Other languages' refusal phrases (``[refusal]`` in ``prompts/lexicons/*.toml``) arrive rewritten
+to one canonical English phrase per kind. An answer that says nobody is in the picture
+(``says_no_person``) is not a refusal: the question does not apply, and nothing is declined.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Final, Literal
 
 __all__ = [
     "REFUSAL_KINDS", "RefusalKind", "RefusalSignal", "fields_mentioned", "find_refusals",
+    "says_no_person",
 ]
 
 RefusalKind = Literal["api_refusal", "content_filter", "policy", "cannot_determine", "hedged"]
@@ -61,8 +67,8 @@ _PATTERNS: Final[dict[RefusalKind, tuple[str, ...]]] = {
     "cannot_determine": (
         rf"\b{_CANT} (?:\w+ ){{0,2}}?(?:determine|tell|say|estimate|judge|assess|discern|infer|"
         r"know|gauge|make out|see|identify|provide an? (?:\w+ )?(?:estimate|assessment))",
-        r"\b(?:impossible|not possible|no way) to (?:\w+ )?(?:determine|tell|say|know|estimate|"
-        r"judge|assess)",
+        r"\b(?:impossible|not (?:be )?possible|no way)(?: for (?:me|us|anyone))? to "
+        r"(?:\w+ ){0,2}?(?:determine|tell|say|know|estimate|judge|assess|categori[sz]e|identify)",
         r"\b(?:cannot|can't|could not|couldn't) be (?:reliably |accurately )?(?:determined|"
         r"estimated|inferred|assessed|told|identified)",
         r"\bnot (?:enough|sufficient) (?:information|detail|details|visual|context|data)|"
@@ -81,6 +87,20 @@ _PATTERNS: Final[dict[RefusalKind, tuple[str, ...]]] = {
         r"decir|precisar|identificar|ver)",
         r"\bimposible (?:de )?(?:determinar|saber|estimar|decir)|\bdemasiado (?:borros|oscur|"
         r"pequen)|\bno hay (?:suficiente|suficientes) (?:informacion|detalles)",
+        # The subject has no gender to tell: "it has no gender", "genderless", "not sexed".
+        r"\b(?:has|have|having) no (?:gender|sex)\b|\b(?:does|do|did)(?: not|n't) have (?:a|any) "
+        r"(?:gender|sex)\b|\bnot (?:biologically )?(?:sexed|gendered)\b|\bgenderless\b|"
+        r"\bgender[- ]neutral\b",
+        r"\b(?:gender|sex|age)\b[^.;\n]{0,50}?\b(?:is|are|would be|remains|was)\s+(?:\w+ly\s+)?"
+        r"(?:unknown|unclear|undetermined|unspecified|ambiguous|indeterminate|uncertain|not "
+        r"(?:specified|known|clear|determinable|obvious|apparent|determined))\b",
+        r"\bunclear (?:what|whether|if) (?:\w+ ){0,3}(?:gender|sex|age)\b",
+        r"\b(?:confusion|confusing|ambiguity|ambiguous|uncertainty|uncertain)\b[^.;\n]{0,40}?"
+        r"\b(?:gender|sex)\b",
+        r"\b(?:cannot|can't|could not|couldn't) be (?:accurate|reliable)\b",
+        r"\b(?:not|n't|no)\b[^.;\n]{0,30}?\b(?:enough|sufficient|any) (?:information|details?|"
+        r"clues?|cues?|indications?|evidence|context)\b|\bno (?:clear |definitive |reliable )?"
+        r"(?:information|indications?|indicators?|evidence|way (?:of|to))\b",
     ),
     "hedged": (
         r"\b(?:hard|difficult|tough|tricky|challenging) to (?:\w+ ){0,2}?(?:say|tell|determine|"
@@ -91,9 +111,23 @@ _PATTERNS: Final[dict[RefusalKind, tuple[str, ...]]] = {
         r"\b(?:\d0'?s|twenties|thirties|forties|fifties|sixties|seventies) or (?:\w+ )?(?:\d0'?s|"
         r"twenties|thirties|forties|fifties|sixties|seventies|eighties)\b",
         r"\bdificil (?:de )?(?:decir|saber|determinar|estimar)|\bno (?:estoy|esta) segur[oa]",
+        # Declining to pick: "no preference", "would not matter", "either gender".
+        r"\bno preference\b|\b(?:does|do|would|will)(?: not|n't) (?:matter|depend|apply|"
+        r"necessarily)\b|\birrelevant\b|\bnot (?:related|relevant) to\b|\bnot determined by\b|"
+        r"\bup to the (?:individual|interpretation|viewer)\b|\bleft up to\b",
+        r"\beither (?:a )?(?:male|female|man|woman|gender)\b|\b(?:any|either|both) genders?\b",
     ),
 }
 _COMPILED = {kind: tuple(re.compile(p) for p in ps) for kind, ps in _PATTERNS.items()}
+# "There are no people visible in this photograph": the question does not apply.
+_NO_PERSON = re.compile(
+    r"\b(?:there (?:are|is) no|there (?:do|does) not (?:appear to )?be any|no)\s+(?:other\s+)?"
+    r"(?:visible\s+)?(?:people|persons?|individuals?|humans?|human (?:figures?|presence)|faces?|"
+    r"figures?|subjects?)\b(?![^.\n]{0,40}\bother than\b)"
+    r"|\b(?:does|do)(?: not|n't) (?:contain|depict|show|include|feature) any (?:people|persons?|"
+    r"individuals|humans|human figures|faces)\b|\babsence of (?:visible )?(?:people|individuals|"
+    r"subjects|human figures)\b"
+)
 
 # A clause ends at a sentence mark or turns at "but"/"however": the part after the turn is
 # usually the answer, and must not be mistaken for the refusal's subject.
@@ -109,10 +143,12 @@ _MENTIONS = {
 
 @dataclass(frozen=True, slots=True)
 class RefusalSignal:
-    """One refusal phrase: its kind and the clause around it."""
+    """One refusal phrase: its kind, the clause around it, and where the phrase starts and ends."""
 
     kind: RefusalKind
     clause: str
+    end: int = 0
+    start: int = 0
 
 
 def find_refusals(folded: str) -> list[RefusalSignal]:
@@ -120,8 +156,14 @@ def find_refusals(folded: str) -> list[RefusalSignal]:
     signals: list[RefusalSignal] = []
     for kind, patterns in _COMPILED.items():
         spans = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(folded))
-        signals += [RefusalSignal(kind, _clause(folded, start, end)) for start, end in spans]
+        signals += [RefusalSignal(kind, _clause(folded, start, end), end, start)
+                    for start, end in spans]
     return signals
+
+
+def says_no_person(folded: str) -> bool:
+    """Whether the answer says there is nobody in the picture to answer about."""
+    return _NO_PERSON.search(folded) is not None
 
 
 def fields_mentioned(clause: str) -> frozenset[str]:

@@ -11,9 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ._words import NUMBER_WORDS
+from ._lexicon import fold, numbers_to_digits, rewrite
 
-__all__ = ["MAX_CHARS", "Prepared", "fold", "prepare"]
+__all__ = ["MAX_CHARS", "Prepared", "canonical", "fold", "prepare"]
 
 # Answers are a few hundred characters; a megabyte of junk is read at its two ends only, which is
 # where an answer or a final line would be, and keeps every pattern's cost bounded.
@@ -27,14 +27,9 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARKDOWN = re.compile(r"[*#`]+")
 
-_UNITS = {"one": 1, "un": 1, "uno": 1, "una": 1} | {
-    word: value for word, value in NUMBER_WORDS.items() if value < 10
-}
-_TENS = {word: value for word, value in NUMBER_WORDS.items() if value >= 20 and value % 10 == 0}
-_COMPOUND = re.compile(
-    rf"\b({'|'.join(_TENS)})(?:(?:[ -]+|\s+y\s+)({'|'.join(_UNITS)}))?\b"
-)
-_SINGLE = re.compile(rf"\b({'|'.join(w for w in NUMBER_WORDS if w not in _TENS)})\b")
+# Chinese text has no spaces: digits next to ideographs get one, so "年龄35岁" reads as words.
+_CJK_DIGIT = re.compile(r"(?<=[\u3400-\u9fff])(?=\d)|(?<=\d)(?=[\u3400-\u9fff])")
+_CJK_PUNCTUATION = str.maketrans({"\u3002": ". ", "\u3001": ", ", "\u301c": "-", "\uff5e": "-"})
 # Spanish "treinta y pocos / tantos / muchos" (early / thirty-something / late thirties), after
 # number words became digits: rewritten to the English phrases the age reader knows.
 _ES_DECADE = re.compile(r"\b([2-9]0) y (pocos|tantos|muchos)\b")
@@ -50,7 +45,8 @@ class Prepared:
     Attributes:
         raw: Unicode-normalised text with straight quotes and dashes, case kept (for JSON).
         accented: ``raw`` lower-cased, accents kept (Spanish "él" differs from "el").
-        folded: ``accented`` without accents or Markdown, number words as digits and list
+        folded: ``accented`` without accents or Markdown, number words (any language) as
+            digits, other languages' lexicon words rewritten to canonical English, and list
             markers blanked: what the age, gender and refusal patterns read.
     """
 
@@ -59,29 +55,23 @@ class Prepared:
     folded: str
 
 
-def fold(text: str) -> str:
-    """Lower-case ``text`` and drop its accents (``"Género"`` → ``"genero"``)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def prepare(text: str) -> Prepared:
     """Normalise one answer; total on any string, never raises."""
     if len(text) > MAX_CHARS:
         half = MAX_CHARS // 2
         text = f"{text[:half]}\n{text[-half:]}"
     raw = unicodedata.normalize("NFKC", text).translate(_DASHES).translate(_QUOTES)
-    raw = _CONTROL.sub(" ", _INVISIBLE.sub("", raw))
+    raw = _CONTROL.sub(" ", _INVISIBLE.sub("", raw)).translate(_CJK_PUNCTUATION)
     accented = raw.lower()
-    folded = _MARKDOWN.sub("", fold(accented)).replace("|", " ")
-    folded = _COMPOUND.sub(_compound_digits, folded)
-    folded = _SINGLE.sub(lambda m: str(NUMBER_WORDS[m.group(1)]), folded)
+    folded = _MARKDOWN.sub("", fold(numbers_to_digits(accented)))
+    folded = rewrite(folded.replace("|", " ").replace("_", " "))
+    folded = _CJK_DIGIT.sub(" ", folded)
     folded = _ES_DECADE.sub(lambda m: _ES_DECADE_PARTS[m.group(2)].format(m.group(1)), folded)
     if sum(1 for line in folded.splitlines() if line.strip()) > 1:
         folded = _LIST_MARKER.sub(lambda m: m.group(1) + "#", folded)
     return Prepared(raw=raw, accented=accented, folded=folded)
 
 
-def _compound_digits(match: re.Match[str]) -> str:
-    unit = _UNITS[match.group(2)] if match.group(2) else 0
-    return str(_TENS[match.group(1)] + unit)
+def canonical(text: str) -> str:
+    """A short value (a JSON key or string) folded and rewritten to canonical English."""
+    return rewrite(fold(numbers_to_digits(text.lower()))).strip()

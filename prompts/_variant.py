@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ._answer import ALL_ASKS, Field
+
 __all__ = ["AnswerFormat", "PromptVariant"]
 
 AnswerFormat = Literal["free", "json", "number", "final-line"]
@@ -15,7 +17,8 @@ class PromptVariant:
     """One way of asking for age and gender.
 
     ``user`` is the text sent beside the image in the user turn; ``system`` an optional system
-    prompt. ``answer_format`` names what the text asks for, so parsing knows what to expect.
+    prompt. ``answer_format`` names what the text asks for, so parsing knows what to expect, and
+    ``asks`` which fields: an answer is complete when every one of them is there.
     """
 
     id: str
@@ -24,6 +27,7 @@ class PromptVariant:
     answer_format: AnswerFormat = "free"
     system: str | None = None
     language: str = "en"
+    asks: tuple[Field, ...] = ALL_ASKS
 
     @property
     def text(self) -> str:

@@ -37,6 +37,7 @@ from ._exceptions import (
 from ._export import EXPORT_COLUMNS, export_csv, export_items
 from ._metrics import summarize
 from ._models import MODEL_NAMES, ModelAdapter, ModelInput, ModelSettings, build_model
+from ._reparse import ReparseResult, reparse
 from ._runner import Condition, RunStats
 from ._store import Store
 from ._types import ItemResult, Prediction, Sample
@@ -59,6 +60,7 @@ __all__ = [
     "ModelInput",
     "ModelSettings",
     "Prediction",
+    "ReparseResult",
     "RobustnessError",
     "RobustnessWarning",
     "RunOptions",
@@ -77,6 +79,7 @@ __all__ = [
     "load_image",
     "plan_conditions",
     "plan_run",
+    "reparse",
     "run_evaluation",
     "run_summary",
     "summarize",

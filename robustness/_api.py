@@ -16,6 +16,7 @@ from ._exceptions import ConfigError
 from ._identity import run_identity
 from ._metrics import summarize
 from ._models import ModelAdapter, ModelSettings, build_model
+from ._reparse import parser_versions, upgrade_stale
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._store import Store
 from ._validation import check_run_options
@@ -151,6 +152,7 @@ def execute_plan(
         with Store(options.store) as store:
             if not options.dry_run:
                 store.begin_run(plan.run_id, _config(plan))
+                upgrade_stale(store)  # cached parses are read by the current parser only
             stats = execute(
                 plan.dataset, plan.conditions, plan.jobs, store, run_id=plan.run_id,
                 options=execute_options, on_progress=on_progress, on_notice=on_notice,
@@ -193,6 +195,7 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
             "model_errors": stats.model_errors,
             "seconds": round(stats.seconds, 3),
             "stopped_at_budget": stats.stopped_at_budget,
+            "parser_versions": parser_versions(rows),
         },
         "simulated": simulated,
         "models": models,

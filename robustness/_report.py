@@ -29,6 +29,7 @@ from ._exceptions import ConfigError, RobustnessError
 from ._materialize import crop, perturb
 from ._metrics import summarize
 from ._metrics._accuracy import ANSWERED
+from ._reparse import parser_versions
 from ._secrets import redact_json, redact_rows
 from ._store import Store
 from ._types import Sample
@@ -154,7 +155,8 @@ def _header(
                 "model requests": len(answered),
                 "refusals": sum(r["outcome"] == "refusal" for r in rows), "errors": errors},
         seed=int(config.get("seed", 0)),
-        versions={"agegender-robustness": version},
+        versions={"agegender-robustness": version}
+        | ({"answer parser": ", ".join(parser_versions(rows))} if parser_versions(rows) else {}),
         tokens=tokens if any(tokens.values()) else {},
         prompts={k: str(v) for k, v in (config.get("prompts") or {}).items()},
     )

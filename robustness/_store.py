@@ -32,7 +32,7 @@ from ._types import ItemResult, Prediction
 
 __all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS predictions (
     outcome TEXT NOT NULL, age REAL, gender TEXT, gender_confidence REAL, refusal_kind TEXT,
     raw_text TEXT, latency_ms REAL, age_low REAL, age_high REAL, tokens_in INTEGER,
     tokens_out INTEGER, finish_reason TEXT, system_fingerprint TEXT, created REAL NOT NULL,
-    truncated INTEGER
+    truncated INTEGER, asks TEXT, parser_version TEXT
 );
 CREATE TABLE IF NOT EXISTS items (
     run_id TEXT NOT NULL, model TEXT NOT NULL, prompt TEXT NOT NULL, sample_id TEXT NOT NULL,
@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS claims (
 
 # Columns added after version 1, all nullable: opening an older store adds the missing ones.
 _ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "predictions": (("truncated", "INTEGER"),),
+    "predictions": (("truncated", "INTEGER"), ("asks", "TEXT"), ("parser_version", "TEXT")),
     "items": (("error_kind", "TEXT"),),
 }
 
@@ -74,7 +74,7 @@ _ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 _PREDICTION_FIELDS = (
     "outcome", "age", "gender", "gender_confidence", "refusal_kind", "raw_text", "latency_ms",
     "age_low", "age_high", "tokens_in", "tokens_out", "finish_reason", "system_fingerprint",
-    "truncated",
+    "truncated", "asks", "parser_version",
 )
 _PREDICTION_COLUMNS = ", ".join(_PREDICTION_FIELDS)
 
@@ -235,7 +235,8 @@ class Store:
             "ELSE p.outcome END AS outcome, "
             "p.refusal_kind, i.error, p.raw_text, p.latency_ms, p.age_low AS age_low_pred, "
             "p.age_high AS age_high_pred, p.tokens_in, p.tokens_out, p.finish_reason, "
-            "p.system_fingerprint, p.truncated, i.error_kind, i.image_sha256, i.request_key, "
+            "p.system_fingerprint, p.truncated, p.asks, p.parser_version, i.error_kind, "
+            "i.image_sha256, i.request_key, "
             "i.image_path, i.simulated "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
             "WHERE i.run_id = ? ORDER BY i.position",

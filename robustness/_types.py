@@ -64,6 +64,8 @@ class Prediction:
     finish_reason: str | None = None
     system_fingerprint: str | None = None
     truncated: bool = False  # the answer hit its token cap (``finish_reason: length``)
+    asks: str | None = None  # the fields the prompt asked, "age,gender" (parsed answers only)
+    parser_version: str | None = None  # prompts.PARSER_VERSION that read raw_text
 
 
 @dataclass(frozen=True, slots=True)

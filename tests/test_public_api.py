@@ -16,10 +16,10 @@ def test_robustness_exports() -> None:
         "DEFAULT_STORE", "EXPORT_COLUMNS", "FORMATS", "MODEL_NAMES", "Condition", "ConfigError",
         "DataRowError", "Dataset", "DatasetError", "DatasetWarning", "ImageError", "ItemResult",
         "ModelAdapter", "ModelError", "ModelInput", "ModelSettings", "Prediction",
-        "RobustnessError", "RobustnessWarning", "RunOptions", "RunPlan",
+        "ReparseResult", "RobustnessError", "RobustnessWarning", "RunOptions", "RunPlan",
         "RunResult", "RunStats", "Sample", "Store", "StoreError", "build_model", "detect_face",
-        "execute_plan", "export_csv", "export_items", "load_dataset", "load_image", "plan_conditions",
-        "plan_run", "run_evaluation", "run_summary", "summarize",
+        "execute_plan", "export_csv", "export_items", "load_dataset", "load_image",
+        "plan_conditions", "plan_run", "reparse", "run_evaluation", "run_summary", "summarize",
     }
     for name in robustness.__all__:
         assert hasattr(robustness, name), name
@@ -27,9 +27,10 @@ def test_robustness_exports() -> None:
 
 def test_prompts_exports() -> None:
     assert set(prompts.__all__) == {
-        "AGE_WORDS", "ANSWER_FORMATS", "BUILTIN_IDS", "OUTCOMES", "REFUSAL_KINDS",
-        "AnswerFormat", "Outcome", "ParsedAnswer", "PromptVariant", "RefusalKind",
-        "get_variant", "load_variants", "parse_answer",
+        "AGE_WORDS", "ANSWER_FORMATS", "ASKABLE", "BUILTIN_IDS", "LANGUAGES", "OUTCOMES",
+        "PARSER_VERSION", "REFUSAL_KINDS", "AnswerFormat", "Field", "Outcome", "ParsedAnswer",
+        "PromptVariant", "RefusalKind", "get_variant", "infer_asks", "load_variants",
+        "parse_answer",
     }
 
 

@@ -14,6 +14,7 @@ from ._demo import demo
 from ._export import export
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
+from ._reparse import reparse_command
 from ._report import report_command
 from ._run import list_models, run
 from ._serve_sim import serve_sim
@@ -29,7 +30,7 @@ def cli() -> None:
 
 for _command in (
     run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
-    serve_sim, report_command, ab_command,
+    serve_sim, report_command, ab_command, reparse_command,
 ):
     cli.add_command(_command)
 

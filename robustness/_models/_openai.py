@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from .._exceptions import ConfigError, ModelError
+from .._reparse import provenance
 from .._secrets import public_url, register_secret, register_url
 from .._seeding import stable_hash
 from .._tokens import image_tokens, text_tokens
@@ -225,7 +226,8 @@ class OpenAIModel(ModelAdapter):
             started = time.perf_counter()
             try:
                 response = await client.chat.completions.create(**body)
-                return self._prediction(response, (time.perf_counter() - started) * 1000)
+                return self._prediction(response, (time.perf_counter() - started) * 1000,
+                                        asks=item.prompt.asks)
             except Exception as exc:
                 fate = classify(exc)
                 if fate.fate == "fatal":
@@ -262,13 +264,14 @@ class OpenAIModel(ModelAdapter):
         delay = self.settings.backoff_s * 2**attempt
         return min(self.settings.backoff_max_s, delay * (0.5 + jitter.random()))
 
-    def _prediction(self, response: Any, latency_ms: float) -> Prediction:
+    def _prediction(self, response: Any, latency_ms: float,
+                    asks: tuple[str, ...] = ("age", "gender")) -> Prediction:
         """Read a 200; one with no usable choice raises ``UnusableResponse`` (retried)."""
         text, refusal, finish = usable_choice(response)
         fingerprint = getattr(response, "system_fingerprint", None)
         if fingerprint == SIMULATED_FINGERPRINT:
             self.simulated = True
-        parsed = self._parser()(text, refusal=refusal, finish_reason=finish)
+        parsed = self._parser()(text, refusal=refusal, finish_reason=finish, asks=asks)
         usage = response.usage
         return Prediction(
             outcome=parsed.outcome, age=parsed.age, gender=parsed.gender,
@@ -277,7 +280,7 @@ class OpenAIModel(ModelAdapter):
             latency_ms=latency_ms, finish_reason=finish, system_fingerprint=fingerprint,
             tokens_in=getattr(usage, "prompt_tokens", None),
             tokens_out=getattr(usage, "completion_tokens", None),
-            truncated=finish == "length",
+            truncated=finish == "length", **provenance(parsed),
         )
 
     def _parser(self) -> Callable[..., Any]:

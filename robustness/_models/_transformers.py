@@ -24,6 +24,7 @@ import numpy as np
 from prompts._variant import PromptVariant
 
 from .._exceptions import ConfigError, ModelError
+from .._reparse import provenance
 from .._types import Prediction
 from ._base import InputMode, ModelAdapter, ModelInput
 from ._hf_common import (
@@ -164,23 +165,26 @@ class TransformersModel(ModelAdapter):
         tokens_in = batch["attention_mask"].sum(dim=1).tolist()
         stops = _eos_ids(model, tokenizer)
         answers = []
-        for row, prompt_tokens in zip(new_tokens, tokens_in, strict=True):
+        for row, prompt_tokens, query in zip(new_tokens, tokens_in, queries, strict=True):
             # Finished rows are padded to the longest one; the answer ends at its first EOS.
             end = next((i for i, token in enumerate(row) if token in stops), None)
             kept = row if end is None else row[: end + 1]
             text = tokenizer.decode(kept, skip_special_tokens=True).strip()
             answers.append(self._prediction(
-                text, tokens_in=int(prompt_tokens), tokens_out=len(kept),
+                text, query.prompt.asks, tokens_in=int(prompt_tokens), tokens_out=len(kept),
                 finish_reason="length" if end is None else "stop",
             ))
         return answers
 
-    def _prediction(self, text: str, **usage: Any) -> Prediction:
+    def _prediction(self, text: str, asks: tuple[str, ...], **usage: Any) -> Prediction:
         """Parse one answer; a parser failure is this item's error, the raw text is kept."""
         if self._parse is None:
             self._parse = default_parser()
         try:
-            fields = parsed_fields(self._parse(text))
+            # The suite's parser reads what the prompt asked; an injected one takes text only.
+            parsed = (self._parse(text, asks=asks)  # type: ignore[call-arg]
+                      if self._parse is default_parser() else self._parse(text))
+            fields = parsed_fields(parsed) | provenance(parsed)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not cost the batch
             return Prediction(
                 outcome="error", raw_text=text, error=f"answer parser failed: {exc}", **usage

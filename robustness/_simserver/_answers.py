@@ -11,7 +11,16 @@ MLLMs do. Templates per format:
   then ``Final answer: age 34, gender female``.
 - bare: ``34 female`` / ``34, female`` (``female 34`` gender-first).
 - spanish: ``Parece una mujer de unos 34 años.`` and three more.
-- prose: six English templates with a number, a range (``30-35``) or words (``late twenties``).
+- prose: English templates with a number, a range (``30-35``) or words (``late twenties``), and
+  the shapes real MLLM answers take (``prompts`` reads them all): negation and contrast ("a
+  woman, not a man"), a disjunction of age words ("late twenties or early thirties"), an open
+  range for older people ("over 60", "70+"), a decade ("in her 30s"), a life stage ("a
+  teenager", "middle-aged"), records ("- female, 34, dark hair, jacket"; a header line and a
+  value line; a YAML-ish list), a refusal followed by a guess, and a quoted word that is not the
+  answer ("the badge reads 'Male'").
+- Chinese or Russian prompts get answers in that language ("这是一名女性，年龄约34岁").
+
+A prompt that asks only one field (``PromptStyle.asks``) gets only that field, in its format.
 """
 
 from __future__ import annotations
@@ -57,11 +66,49 @@ def age_words(age: int) -> str | None:
 
 def render_answer(age: int, gender: Gender, style: PromptStyle, rng: random.Random) -> str:
     """One answer in the format ``style`` asks for; ``rng`` picks the template and range."""
+    if tuple(style.asks) == ("gender",):
+        return _gender_only(gender, style, rng)
+    if tuple(style.asks) == ("age",):
+        return _age_only(age, style, rng)
     low = max(1, age - rng.randint(2, 3))
     span = (low, low + 5)
+    if style.format in ("prose", "spanish") and style.language in _FOREIGN:
+        return _FOREIGN[style.language](age, gender, span, style.gender_first, rng)
     render = {"json": _json, "final": _final, "bare": _bare, "spanish": _spanish,
               "prose": _prose}[style.format]
     return render(age, gender, span, style.gender_first, rng)
+
+
+def _gender_only(gender: Gender, style: PromptStyle, rng: random.Random) -> str:
+    noun, pronoun, _, adjective = words(gender)
+    other = words("male" if gender == "female" else "female")[0]
+    if style.format == "json":
+        return json.dumps({"gender": gender})
+    if style.format == "final":
+        return f"Judging by the face and hair, this looks {adjective}.\n\nFinal answer: {gender}"
+    if style.format == "bare":
+        return gender
+    if style.spanish:
+        return rng.choice([f"Es {_ES[gender][0]}.", f"Género: {_ES[gender][1]}."])
+    return rng.choice([
+        f"{pronoun.capitalize()} is a {noun}.", f"{adjective.capitalize()}.",
+        f"A {noun}, not a {other}.", f"Most likely a {noun} rather than a {other}.",
+        f"I can't be certain of gender from a photo, but I'd say a {noun}.",
+    ])
+
+
+def _age_only(age: int, style: PromptStyle, rng: random.Random) -> str:
+    in_words = age_words(age)
+    if style.format == "json":
+        return json.dumps({"age": age})
+    if style.format == "final":
+        return f"The skin and hair suggest an adult.\n\nFinal answer: {age}"
+    if style.format == "bare":
+        return str(age)
+    if style.spanish:
+        return f"Unos {age} años."
+    return rng.choice([f"About {age} years old.", f"I'd estimate {age}."]
+                      + ([f"Probably in their {in_words}."] if in_words else []))
 
 
 def _json(age: int, gender: Gender, span: tuple[int, int], gender_first: bool,
@@ -152,4 +199,60 @@ def _prose(age: int, gender: Gender, span: tuple[int, int], gender_first: bool,
             f"This looks like a {noun} in {possessive} {in_words}, around {age} years old.",
             f"{pronoun.capitalize()} looks to be in {possessive} {in_words}.",
         ]
-    return rng.choice(templates)
+    return rng.choice(templates + _families(age, gender, rng))
+
+
+def _families(age: int, gender: Gender, rng: random.Random) -> list[str]:
+    """The shapes of real answers (module docstring), each carrying this age and gender."""
+    noun, pronoun, possessive, adjective = words(gender)
+    other_noun, _, _, other_adjective = words("male" if gender == "female" else "female")
+    hair = rng.choice(["short dark hair", "long brown hair", "grey hair", "curly hair"])
+    clothing = rng.choice(["t-shirt", "jacket", "polo shirt", "sweater"])
+    found = [
+        f"A {noun}, not a {other_noun}, about {age} years old.",
+        f"Most likely a {noun} rather than a {other_noun}; {pronoun} looks about {age}.",
+        f"- {adjective}, {age}, {hair}, {clothing}",
+        f"gender, age, hair\n{adjective}, {age}, {hair}",
+        f"- Gender: {adjective.capitalize()}\n- Age: {age}\n- Hair: {hair}",
+        f"I can't determine gender or age with certainty from a photo, but if I had to guess, "
+        f"this is a {noun} of about {age}.",
+        f"The badge on the {clothing} reads '{other_adjective.capitalize()}', but that is just "
+        f"a word; the person is a {noun} of about {age}.",
+    ]
+    if age >= 20:
+        found.append(f"A {noun} in {possessive} {age // 10 * 10}s.")
+    before, after = age_words(age - 1), age_words(age + 1)
+    if before and after and before.split()[-1] != after.split()[-1]:
+        found.append(f"{pronoun.capitalize()} is in {possessive} {before} or {after}.")
+    if age >= 60:
+        bound = age // 10 * 10
+        found += [f"{pronoun.capitalize()} looks to be over {bound}.",
+                  f"Gender: {adjective}. Age: {bound}+"]
+    if 14 <= age <= 18:
+        found.append(f"A teenage {'girl' if gender == 'female' else 'boy'}.")
+    if 45 <= age <= 55:
+        found.append(f"A middle-aged {noun}.")
+    return found
+
+
+def _chinese(age: int, gender: Gender, span: tuple[int, int], gender_first: bool,
+             rng: random.Random) -> str:
+    person = "女性" if gender == "female" else "男性"
+    return rng.choice([
+        f"这是一名{person}，年龄约{age}岁。",
+        f"{person}，{span[0]}-{span[1]}岁。",
+        f"性别：{person}；年龄：{age}岁左右。",
+    ])
+
+
+def _russian(age: int, gender: Gender, span: tuple[int, int], gender_first: bool,
+             rng: random.Random) -> str:
+    person = "женщина" if gender == "female" else "мужчина"
+    return rng.choice([
+        f"Это {person}, примерно {age} лет.",
+        f"{person.capitalize()}, возраст около {age} лет.",
+        f"Пол: {'женский' if gender == 'female' else 'мужской'}. Возраст: {span[0]}-{span[1]}.",
+    ])
+
+
+_FOREIGN = {"zh": _chinese, "ru": _russian}

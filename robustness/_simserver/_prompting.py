@@ -8,7 +8,9 @@ Format, first rule that matches wins (case-insensitive):
 4. Spanish words (``edad``, ``género``, ``años``, ``sexo``) → a Spanish sentence;
 5. otherwise English prose.
 
-Gender comes first wherever the prompt names gender before age. Refusal wording: the first
+Gender comes first wherever the prompt names gender before age. What the prompt asks (age, gender
+or both) is read by the suite's own ``prompts.infer_asks``, in any lexicon language; a prompt in
+Chinese or Russian script gets an answer in that language. Refusal wording: the first
 ``refusal_by_prompt`` substring found in the prompt sets the rate as configured, untouched;
 otherwise ``refusal_rate`` is multiplied by 2 when the prompt asks to ``identify`` or
 ``recognize`` someone (or ``who is``), and by 0.5 when it frames the task as ``annotation`` or
@@ -20,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
+
+from prompts import infer_asks
 
 from ._config import SimConfig
 
@@ -33,6 +37,8 @@ _SPANISH = re.compile(r"\b(edad|g[ée]nero|años|sexo)\b", re.IGNORECASE)
 _GENDER_WORD = re.compile(r"\b(gender|sex|male|female|man or woman|g[ée]nero|sexo)\b",
                           re.IGNORECASE)
 _AGE_WORD = re.compile(r"\b(age|how old|edad)\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORDING = (
     (re.compile(r"\b(identify|identifies|identity|recogni[sz]e|who is)\b", re.IGNORECASE), 2.0),
     (re.compile(r"\b(annotation|annotating|annotate|research)\b", re.IGNORECASE), 0.5),
@@ -46,6 +52,8 @@ class PromptStyle:
     format: AnswerFormat
     gender_first: bool
     spanish: bool
+    asks: tuple[str, ...] = ("age", "gender")
+    language: str = "en"
 
 
 def read_prompt(text: str) -> PromptStyle:
@@ -65,7 +73,10 @@ def read_prompt(text: str) -> PromptStyle:
     gender = _GENDER_WORD.search(text)
     age = _AGE_WORD.search(text)
     gender_first = gender is not None and (age is None or gender.start() < age.start())
-    return PromptStyle(format=answer_format, gender_first=gender_first, spanish=spanish)
+    language = ("zh" if _CJK.search(text) else "ru" if _CYRILLIC.search(text)
+                else "es" if spanish else "en")
+    return PromptStyle(format=answer_format, gender_first=gender_first, spanish=spanish,
+                       asks=infer_asks(text), language=language)
 
 
 def prompt_refusal_rate(config: SimConfig, text: str) -> float:

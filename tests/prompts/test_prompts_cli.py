@@ -76,6 +76,7 @@ def test_parse_text_shows_each_field() -> None:
         "gender:       female",
         "outcome:      answer",
         "refusal_kind: -",
+        "asks:         age, gender",
     ]
 
 
@@ -99,9 +100,10 @@ def test_parse_jsonl_reads_concatenated_objects_over_several_lines(tmp_path: Pat
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [row["index"] for row in rows] == [0, 1, 2, 3, 4]
     assert list(rows[0]) == ["index", "age", "age_low", "age_high", "gender", "outcome",
-                             "refusal_kind"]
+                             "refusal_kind", "asks"]
     assert rows[0] | {} == {"index": 0, "age": 34.0, "age_low": None, "age_high": None,
-                            "gender": "female", "outcome": "answer", "refusal_kind": None}
+                            "gender": "female", "outcome": "answer", "refusal_kind": None,
+                            "asks": ["age", "gender"]}
     assert (rows[1]["outcome"], rows[1]["refusal_kind"]) == ("refusal", "policy")
     assert rows[2]["refusal_kind"] == "content_filter"
     assert (rows[3]["age_low"], rows[3]["age_high"], rows[3]["age"]) == (25, 30, 27.5)
@@ -148,3 +150,52 @@ def test_parse_usage_errors(tmp_path: Path) -> None:
     binary = tmp_path / "binary.jsonl"
     binary.write_bytes(b"\xff\xfe")
     assert "cannot read" in _fails("parse", "--jsonl", str(binary))
+
+
+@pytest.mark.parametrize("args", [
+    ("parse", "- male, 30"),
+    ("parse", "--", "- male, 30"),
+    ("parse", "-", ),
+])
+def test_parse_reads_text_that_starts_with_a_dash(args: tuple[str, ...]) -> None:
+    result = _run(*args, stdin="- male, 30" if args[-1] == "-" else None)
+    assert result.exit_code == 0, result.output
+    assert "age:          30" in result.output and "gender:       male" in result.output
+    assert "outcome:      answer" in result.output
+
+
+def test_parse_as_an_answer_to_a_prompt(tmp_path: Path) -> None:
+    assert "outcome:      partial" in _run("parse", "He is a man.").output
+    by_text = _run("parse", "He is a man.", "--prompt-text", "Man or woman?")
+    assert "outcome:      answer" in by_text.output and "asks:         gender" in by_text.output
+    extra = tmp_path / "extra.toml"
+    extra.write_text('id = "gender-only"\npurpose = "p"\nuser = "Which gender?"\n')
+    by_id = _run("parse", "He is a man.", "--prompt", "gender-only", "--file", str(extra))
+    assert "outcome:      answer" in by_id.output, by_id.output
+    assert "outcome:      partial" in _run("parse", "He is a man.", "--prompt", "baseline").output
+    assert "unknown prompt variant 'nope'" in _fails("parse", "x", "--prompt", "nope")
+    assert "not both" in _fails("parse", "x", "--prompt", "json", "--prompt-text", "Age?")
+
+
+def test_parse_jsonl_records_may_carry_a_prompt_or_asks() -> None:
+    stdin = ('{"text": "A woman.", "prompt": "Is this a man or a woman?"}\n'
+             '{"text": "A woman.", "asks": ["gender"]}\n'
+             '{"text": "A woman.", "asks": "age,gender"}\n'
+             '{"text": "A woman."}\n')
+    rows = [json.loads(line) for line in _run("parse", "--jsonl", "-", stdin=stdin)
+            .output.splitlines()]
+    assert [row["outcome"] for row in rows] == ["answer", "answer", "partial", "partial"]
+    assert [row["asks"] for row in rows] == [["gender"], ["gender"], ["age", "gender"],
+                                             ["age", "gender"]]
+    by_prompt = _run("parse", "--jsonl", "-", "--prompt-text", "How old?",
+                     stdin='{"text": "About 40."}')
+    assert json.loads(by_prompt.output)["outcome"] == "answer"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"text": "a", "asks": ["height"]}', "key 'asks': asks must name fields among age, gender"),
+    ('{"text": "a", "asks": 3}', "key 'asks' must be a list of field names or null, got 3"),
+    ('{"text": "a", "prompt": 3}', "key 'prompt' must be a string or null, got 3"),
+])
+def test_parse_jsonl_bad_prompt_or_asks(content: str, message: str) -> None:
+    assert message in _fails("parse", "--jsonl", "-", stdin=content)

@@ -35,8 +35,9 @@ def test_word_table_is_data_with_midpoint_semantics() -> None:
     assert AGE_WORDS["mid forties"] == (44, 46)
     assert AGE_WORDS["thirties"] == (30, 39)
     assert AGE_WORDS["teenager"] == AGE_WORDS["teens"] == (13, 19)
+    assert AGE_WORDS["elderly"] == (65, None)  # open-ended: no invented upper bound
     for low, high in AGE_WORDS.values():
-        assert 0 <= low < high <= 120
+        assert 0 <= low < (high if high is not None else 120) <= 120
 
 
 @pytest.mark.parametrize(

@@ -39,10 +39,14 @@ def _check_invariants(parsed: ParsedAnswer) -> None:
     if parsed.age is not None:
         assert 0 <= parsed.age <= 120
     if parsed.age_low is not None or parsed.age_high is not None:
-        assert parsed.age_low is not None and parsed.age_high is not None
-        assert parsed.age is not None and parsed.age_low <= parsed.age <= parsed.age_high
-    found = (parsed.age is not None) + (parsed.gender is not None)
-    assert found == {"answer": 2, "partial": 1, "refusal": 0, "unparseable": 0}[parsed.outcome]
+        # An open range keeps its one stated bound; the point lies within what is stated.
+        assert parsed.age is not None
+        assert parsed.age_low is None or parsed.age_low <= parsed.age
+        assert parsed.age_high is None or parsed.age <= parsed.age_high
+    found = sum(getattr(parsed, field) is not None for field in parsed.asks)
+    expected = {"answer": len(parsed.asks), "refusal": 0, "unparseable": 0}
+    assert found == expected.get(parsed.outcome, found) and (
+        parsed.outcome != "partial" or 0 < found < len(parsed.asks))
     if parsed.outcome == "refusal":
         assert parsed.refusal_kind is not None
     if parsed.outcome in ("answer", "unparseable"):
@@ -106,3 +110,15 @@ def test_ranges_round_trip(low: int, width: int, gender: str, form: str) -> None
     parsed = parse_answer(form.format(lo=low, hi=high, g=gender))
     assert (parsed.age_low, parsed.age_high, parsed.age, parsed.gender) == (
         low, high, (low + high) / 2, gender)
+
+
+@SETTINGS
+@given(text=any_text, asks=st.sampled_from([["age"], ["gender"], ["age", "gender"],
+                                            ["gender", "age"], "age,gender", "gender"]))
+def test_any_asks_keeps_the_invariants(text: str, asks: list[str] | str) -> None:
+    parsed = parse_answer(text, asks=asks)
+    _check_invariants(parsed)
+    assert parsed.asks in (("age",), ("gender",), ("age", "gender"))
+    for field in ("age", "gender"):
+        if field not in parsed.asks:  # a field not asked is not read
+            assert getattr(parsed, field) is None

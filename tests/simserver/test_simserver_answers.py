@@ -159,8 +159,7 @@ def test_the_suites_parser_reads_every_shipped_variant(
         server: SimServer, client_for: Callable[..., Any], astronaut_url: str,
         model_estimate: dict[str, Any]) -> None:
     """The simulator exists to exercise the MLLM path: the suite's own parser must recover the
-    answer from each shipped prompt variant (Spanish age words such as "treinta y pocos" are
-    the one form it leaves without an age, so Spanish is held to gender only)."""
+    answer from each shipped prompt variant, read as an answer to what the variant asks."""
     from prompts import BUILTIN_IDS, get_variant, parse_answer
 
     client = client_for(server)
@@ -175,10 +174,64 @@ def test_the_suites_parser_reads_every_shipped_variant(
                                                             "detail": "high"}}]}])
             message = completion.choices[0].message
             parsed = parse_answer(message.content, refusal=message.refusal,
-                                  finish_reason=completion.choices[0].finish_reason)
+                                  finish_reason=completion.choices[0].finish_reason,
+                                  asks=variant.asks)
             context = (variant.id, repeat, message.content)
             assert parsed.gender == model_estimate["gender"], context
-            if variant.language == "en":
-                assert parsed.outcome == "answer", context
-                assert parsed.age is not None, context
-                assert abs(parsed.age - model_estimate["age"]) <= 7, context
+            assert parsed.outcome == "answer", context
+            assert parsed.age is not None, context
+            assert abs(parsed.age - model_estimate["age"]) <= 7, context
+
+
+@pytest.mark.parametrize(("prompt", "asks"), [
+    ("Is the person in this photo a man or a woman?", ("gender",)),
+    ("How old is the person in this photo?", ("age",)),
+    ("Describe the age and gender of this person.", ("age", "gender")),
+    ("请估计图中人物的年龄和性别。", ("age", "gender")),
+    ("Определите пол и возраст человека на фото.", ("age", "gender")),
+    ("Reply in JSON: what is this person's gender?", ("gender",)),
+])
+def test_answers_give_what_the_prompt_asks_in_its_language(
+        server: SimServer, client_for: Callable[..., Any], ask: Callable[..., Any],
+        astronaut_url: str, model_estimate: dict[str, Any], prompt: str,
+        asks: tuple[str, ...]) -> None:
+    from prompts import parse_answer
+
+    client = client_for(server)
+    for variant in range(8):
+        content = ask(client, f"{prompt}{' ' * variant}", astronaut_url).choices[0].message.content
+        parsed = parse_answer(content, prompt=prompt)
+        assert parsed.asks == asks and parsed.outcome == "answer", content
+        assert parsed.gender == (model_estimate["gender"] if "gender" in asks else None), content
+        assert (parsed.age is None) == ("age" not in asks), content
+        if "age" not in asks:  # the field not asked is not written either
+            assert not re.search(r"\d", content), content
+        if prompt[0] in "请О":
+            assert not re.search(r"[a-z]{3}", content), content  # answered in the prompt's script
+
+
+def test_prose_meets_every_answer_family_and_the_parser_reads_them() -> None:
+    """The shapes of real MLLM answers (issue 8) appear offline, and each reads back exactly."""
+    import random
+
+    from prompts import parse_answer
+    from robustness._simserver._answers import render_answer
+    from robustness._simserver._prompting import read_prompt
+
+    style = read_prompt("Estimate the age and gender of the person.")
+    families = {
+        "negation": r", not a ", "contrast": r"rather than", "record": r"^- (male|female), ",
+        "header": r"^gender, age", "yaml": r"^- Gender: ", "guess": r"if I had to guess",
+        "quoted": r"reads '", "decade": r" \d0s\.$", "disjunction": r"\w or (early|mid|late)",
+        "open": r"over \d0\.|\d0\+$", "stage": r"teenage|middle-aged",
+    }
+    seen: set[str] = set()
+    for seed in range(400):
+        for age, gender in ((16, "female"), (29, "male"), (50, "female"), (74, "male")):
+            text = render_answer(age, gender, style, random.Random(seed))  # type: ignore[arg-type]
+            seen |= {name for name, pattern in families.items()
+                     if re.search(pattern, text, re.MULTILINE)}
+            parsed = parse_answer(text)
+            assert parsed.outcome == "answer" and parsed.gender == gender, text
+            assert parsed.age is not None and abs(parsed.age - age) <= 5, text
+    assert seen == set(families)
