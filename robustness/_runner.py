@@ -19,7 +19,7 @@ from prompts import PromptVariant
 
 from ._datasets import Dataset, detect_face, load_image
 from ._exceptions import ImageError
-from ._materialize import input_digest, model_input, perturb
+from ._materialize import input_digest, model_input, perturb, sample_boxes
 from ._models import ModelAdapter, ModelInput
 from ._seeding import stable_hash
 from ._store import ItemRecord, Store
@@ -166,9 +166,7 @@ def _materialize(
     if face is None and any(job.model.input_mode in ("face", "face+body") for _, job in records):
         reason = f"{sample.image_path}: no face detected"
         return [_Pending(_with_error(record, reason), job) for record, job in records]
-    height, width = image.shape[:2]
-    frame = (0.0, 0.0, float(width), float(height))
-    clean = Boxes(face=face, person=sample.person_box or frame)
+    clean = sample_boxes(sample, face, image)
     perturbed: dict[tuple[str, int, int], tuple[np.ndarray, Boxes]] = {}
     crops: dict[tuple[str, int, int, str], tuple[ModelInput, str] | str] = {}
     pending = []

@@ -5,7 +5,8 @@ The published interface is the contract: ``AutoConfig``, ``AutoModelForImageClas
 arrays (OpenCV order) or ``None``; the model is called with both ``faces_input`` and
 ``body_input``. Our crops are RGB, so they are flipped here. A missing crop is passed as ``None``,
 which the processor turns into a normalised black image; zeros would mean something else (the
-ImageNet mean), so they are never substituted.
+ImageNet mean), so they are never substituted. The body crop arrives already masked as MiVOLO
+expects it (``robustness._body_mask``); the masking rule's version is in the fingerprint.
 
 The age is reported as the model returns it (``age_output``, float years, not clamped): MAE,
 drift and bias are computed on the model's own number, and clamping would hide how far it strays
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .._body_mask import BODY_MASK_VERSION
 from .._exceptions import ConfigError, ModelError
 from .._types import Gender, Prediction
 from ._base import ModelAdapter, ModelInput
@@ -89,7 +91,7 @@ class MiVOLOModel(ModelAdapter):
         self.dtype = resolve_dtype(self._torch, dtype, self.device, config)
         self._fingerprint = (
             f"mivolo;model={model_id};weights={weights_identity(model_id, revision, config)};"
-            f"dtype={dtype_name(self.dtype)}"
+            f"dtype={dtype_name(self.dtype)};body_mask={BODY_MASK_VERSION}"
         )
         self._model: Any = None
         self._processor: Any = None
