@@ -33,6 +33,7 @@ from ._hf_common import (
     resolve_dtype,
     weights_identity,
 )
+from ._hf_memory import check_weights_fit
 
 __all__ = ["MiVOLOModel"]
 
@@ -105,6 +106,8 @@ class MiVOLOModel(ModelAdapter):
         if self._model is None:
             auto = self._transformers
             options = {"revision": self.revision, "trust_remote_code": True}
+            check_weights_fit(self._torch, self.model_id, self.revision, dtype=self.dtype,
+                              device=self.device)
             try:
                 processor = auto.AutoImageProcessor.from_pretrained(self.model_id, **options)
                 model = auto.AutoModelForImageClassification.from_pretrained(

@@ -34,6 +34,7 @@ from ._hf_common import (
     resolve_dtype,
     weights_identity,
 )
+from ._hf_memory import check_weights_fit
 from ._hf_parse import Parser, default_parser, parsed_fields
 
 __all__ = ["TransformersModel"]
@@ -109,6 +110,8 @@ class TransformersModel(ModelAdapter):
         """Load processor and weights once; a failure here fails the whole model."""
         if self._model is None:
             auto = self._transformers
+            check_weights_fit(self._torch, self.model_id, self.revision, dtype=self.dtype,
+                              device=self.device)
             try:
                 processor = auto.AutoProcessor.from_pretrained(
                     self.model_id, revision=self.revision
@@ -157,7 +160,8 @@ class TransformersModel(ModelAdapter):
         ).to(self.device, dtype=self.dtype)
         with self._torch.inference_mode():
             output = model.generate(
-                **batch, do_sample=False, max_new_tokens=self.max_new_tokens,
+                **_accepted_inputs(model, batch), do_sample=False,
+                max_new_tokens=self.max_new_tokens,
                 pad_token_id=tokenizer.pad_token_id,
             )
         new_tokens = output[:, batch["input_ids"].shape[1]:].tolist()
@@ -219,6 +223,17 @@ def _conversation(query: _Query) -> list[dict[str, Any]]:
         {"type": "text", "text": query.prompt.user},
     ]})
     return messages
+
+
+def _accepted_inputs(model: Any, batch: Any) -> dict[str, Any]:
+    """The processor's outputs that the model's ``forward`` names.
+
+    Processors return what their tokenizer was saved with (``token_type_ids`` for some); a model
+    that does not take it fails in ``generate`` on transformers 4.x ("model_kwargs are not used").
+    """
+    parameters = inspect.signature(model.forward).parameters.values()
+    named = {p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    return {key: value for key, value in batch.items() if key in named}
 
 
 def _padding_kwarg(processor: Any) -> dict[str, Any]:
