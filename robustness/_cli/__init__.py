@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from ._ab import ab_command
+from ._convert import convert_sharegpt4v
 from ._demo import demo
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
@@ -27,7 +28,7 @@ def cli() -> None:
 
 for _command in (
     run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
-    serve_sim, report_command, ab_command,
+    serve_sim, report_command, ab_command, convert_sharegpt4v,
 ):
     cli.add_command(_command)
 

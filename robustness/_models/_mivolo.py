@@ -78,6 +78,7 @@ class MiVOLOModel(ModelAdapter):
         if batch_size < 1:
             raise ConfigError(f"batch_size must be positive, got {batch_size!r}")
         self._torch, self._transformers = import_hf()
+        _check_transformers(self._transformers.__version__)
         self.model_id = model_id
         self.revision = revision
         self.batch_size = batch_size
@@ -173,6 +174,23 @@ class MiVOLOModel(ModelAdapter):
         self._processor = None
         if self.device.startswith("cuda"):
             self._torch.cuda.empty_cache()
+
+
+def _check_transformers(version: str) -> None:
+    """Refuse the releases that overwrite remote-code weights after loading them.
+
+    transformers 5.0 and 5.1 run the remote code's ``_init_weights`` over the loaded checkpoint:
+    MiVOLOv2 then fails (no ``initializer_range``) or answers with random weights. The [hf] extra
+    excludes them; this catches an environment that has them anyway
+    (tests/models/test_weight_integrity.py is the check).
+    """
+    from packaging.version import Version
+
+    if Version("5.0.0.dev0") <= Version(version) < Version("5.2.0.dev0"):
+        raise ModelError(
+            f"transformers {version} re-initialises remote-code weights when loading them, so "
+            f"MiVOLOv2 would answer with random weights: pip install 'transformers>=5.2'"
+        )
 
 
 def _gender_labels(declared: Mapping[Any, str] | None) -> dict[int, Gender]:

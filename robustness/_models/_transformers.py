@@ -36,6 +36,7 @@ from ._hf_common import (
 )
 from ._hf_memory import check_weights_fit
 from ._hf_parse import Parser, default_parser, parsed_fields
+from ._share4v import config_hint
 
 __all__ = ["TransformersModel"]
 
@@ -92,7 +93,8 @@ class TransformersModel(ModelAdapter):
         try:
             config = self._transformers.AutoConfig.from_pretrained(model_id, revision=revision)
         except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot load the config of {model_id!r}: {exc}") from exc
+            hint = config_hint(model_id, revision)
+            raise ModelError(f"cannot load the config of {model_id!r}: {exc}{hint}") from exc
         self.dtype = resolve_dtype(self._torch, dtype, self.device, config)
         self._fingerprint = (
             f"transformers;model={model_id};weights={weights_identity(model_id, revision, config)};"

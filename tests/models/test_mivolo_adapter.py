@@ -162,3 +162,17 @@ def test_fingerprint_is_stable_and_names_the_weights(mivolo_dir: Path, tmp_path:
         first.fingerprint.split(";")[2]
     )
     assert (first.name, first.input_mode) == ("mivolo-v2", "face+body")
+
+
+@pytest.mark.parametrize("version", ["5.0.0", "5.1.0", "5.1.0.dev0"])
+def test_releases_that_reinitialise_loaded_weights_are_refused(
+    mivolo_dir: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    import transformers
+
+    monkeypatch.setattr(transformers, "__version__", version)
+    with pytest.raises(ModelError, match=rf"transformers {version} re-initialises .*>=5\.2"):
+        MiVOLOModel(str(mivolo_dir), device="cpu")
+    for fine in ("4.57.6", "5.2.0"):
+        monkeypatch.setattr(transformers, "__version__", fine)
+        MiVOLOModel(str(mivolo_dir), device="cpu")
