@@ -230,8 +230,8 @@ def _conversation(query: _Query) -> list[dict[str, Any]]:
 def _accepted_inputs(model: Any, batch: Any) -> dict[str, Any]:
     """The processor's outputs that the model's ``forward`` names.
 
-    Processors return what their tokenizer was saved with (``token_type_ids`` for some); a model
-    that does not take it fails in ``generate`` on transformers 4.x ("model_kwargs are not used").
+    Processors return what their tokenizer was saved with (``token_type_ids`` for some); for a
+    model that does not take it, ``generate`` raises ("model_kwargs are not used by the model").
     """
     parameters = inspect.signature(model.forward).parameters.values()
     named = {p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
