@@ -161,6 +161,10 @@ def _share4v_config(source: Path) -> dict[str, Any]:
             f"{source}: model_type is {config.get('model_type')!r}, not 'share4v'; only "
             f"ShareGPT4V's published layout is converted"
         )
+    feature = config.get("mm_vision_select_feature", "patch")
+    if feature not in _SELECT:
+        raise ModelError(f"{source}: mm_vision_select_feature {feature!r} is not one of "
+                         f"{sorted(_SELECT)}")
     projector = config.get("mm_projector_type", "linear")
     if projector != "mlp2x_gelu":
         raise ModelError(f"{source}: mm_projector_type {projector!r} has no LLaVA counterpart "
