@@ -8,7 +8,8 @@ crop jitter) can move them and the engine crops what the model would really have
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,6 +22,7 @@ __all__ = [
     "clip_box",
     "face_region",
     "face_size",
+    "move_boxes",
 ]
 
 Box = tuple[float, float, float, float]
@@ -37,10 +39,16 @@ class Boxes:
     Attributes:
         face: The face box, or ``None`` when the sample has none.
         person: The person (body) box, or ``None`` when the sample has none.
+        other_faces: Face boxes of the other people annotated in the same image (LAGENDA has one
+            row per person). MiVOLO blacks them out of the body crop, so they must move with the
+            pixels when a perturbation moves the image.
+        other_persons: Person boxes of those other people, likewise.
     """
 
     face: Box | None = None
     person: Box | None = None
+    other_faces: tuple[Box, ...] = ()
+    other_persons: tuple[Box, ...] = ()
 
 
 def check_image(image: object) -> np.ndarray:
@@ -72,7 +80,23 @@ def check_boxes(boxes: object) -> Boxes:
         _check_box("face", boxes.face)
     if boxes.person is not None:
         _check_box("person", boxes.person)
+    for label, others in (("other face", boxes.other_faces), ("other person", boxes.other_persons)):
+        if not isinstance(others, tuple):
+            raise ValueError(f"{label} boxes must be a tuple of boxes, got {others!r}")
+        for box in others:
+            _check_box(label, box)
     return boxes
+
+
+def move_boxes(boxes: Boxes, move: Callable[[Box], Box]) -> Boxes:
+    """Every box, the other people's included, through ``move`` (a geometric map of the image)."""
+    return replace(
+        boxes,
+        face=None if boxes.face is None else move(boxes.face),
+        person=None if boxes.person is None else move(boxes.person),
+        other_faces=tuple(map(move, boxes.other_faces)),
+        other_persons=tuple(map(move, boxes.other_persons)),
+    )
 
 
 def face_size(image_shape: tuple[int, ...], boxes: Boxes) -> float:

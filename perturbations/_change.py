@@ -7,7 +7,7 @@ change that does something. Pixel amounts are in face-size units, as in the seve
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -70,4 +70,5 @@ def _move(boxes: Boxes, change: Change, width: int, height: int) -> Boxes:
         return _geometry.jitter_box(box, shift, abs(change.scale), angle, change.scale >= 0,
                                     width, height)
 
-    return Boxes(face=move(boxes.face), person=move(boxes.person))
+    # Only the subject's crops move (a detector's jitter); other people's pixels stay put.
+    return replace(boxes, face=move(boxes.face), person=move(boxes.person))

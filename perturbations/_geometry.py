@@ -7,28 +7,27 @@ image the boxes define (occlusion), so they take and return ``Boxes`` where that
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
 from ._albu import albumentations, run_transform
-from ._boxes import Box, Boxes, clip_box
+from ._boxes import Box, Boxes, clip_box, move_boxes
 
 __all__ = ["crop_jitter", "downscale", "hflip", "jitter_box", "occlusion"]
 
 
-def _mirror(box: Box | None, width: int) -> Box | None:
-    if box is None:
-        return None
+def _mirror(box: Box, width: int) -> Box:
     x0, y0, x1, y1 = box
     return (float(width - x1), float(y0), float(width - x0), float(y1))
 
 
 def hflip(image: np.ndarray, boxes: Boxes) -> tuple[np.ndarray, Boxes]:
-    """Mirror the image left-right; each box is mirrored about the image's vertical centre line."""
+    """Mirror the image left-right; every box (other people's too) is mirrored with it."""
     width = image.shape[1]
     flipped = cv2.flip(image, 1)  # a new contiguous array, ~30x faster than copying image[:, ::-1]
-    return flipped, Boxes(face=_mirror(boxes.face, width), person=_mirror(boxes.person, width))
+    return flipped, move_boxes(boxes, lambda box: _mirror(box, width))
 
 
 def jitter_box(
@@ -56,7 +55,7 @@ def crop_jitter(
 
     Each box draws its own direction (uniform angle) and whether it grows or shrinks. The draws
     happen for both boxes even when one is missing, so the person box's jitter does not depend on
-    whether the sample has a face box.
+    whether the sample has a face box. Other people's boxes stay: their pixels did not move.
     """
     height, width = image.shape[:2]
     draws = [(float(rng.uniform(0.0, 2 * math.pi)), bool(rng.integers(2))) for _ in range(2)]
@@ -64,7 +63,7 @@ def crop_jitter(
         None if box is None else jitter_box(box, shift, scale, angle, grow, width, height)
         for box, (angle, grow) in zip((boxes.face, boxes.person), draws, strict=True)
     ]
-    return image.copy(), Boxes(face=moved[0], person=moved[1])
+    return image.copy(), replace(boxes, face=moved[0], person=moved[1])
 
 
 def downscale(image: np.ndarray, scale: float, rng: np.random.Generator) -> np.ndarray:

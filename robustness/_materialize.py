@@ -14,11 +14,22 @@ import numpy as np
 import perturbations
 from perturbations import Boxes
 
+from ._body_mask import masked_body
 from ._models._base import InputMode, ModelInput
 from ._seeding import item_rng
-from ._types import Box
+from ._types import Box, Sample
 
-__all__ = ["crop", "input_digest", "model_input", "perturb"]
+__all__ = ["crop", "input_digest", "model_input", "perturb", "sample_boxes"]
+
+
+def sample_boxes(sample: Sample, face: Box | None, image: np.ndarray) -> Boxes:
+    """A sample's clean boxes: its face (annotated or detected), its person box or the frame,
+    and the other people of the same image (for MiVOLO's masking)."""
+    height, width = image.shape[:2]
+    return Boxes(
+        face=face, person=sample.person_box or (0.0, 0.0, float(width), float(height)),
+        other_faces=sample.other_faces, other_persons=sample.other_persons,
+    )
 
 
 def perturb(
@@ -51,16 +62,23 @@ def model_input(
     """The crops a model's input mode asks for; the body is the person box, else the full image.
 
     The runner gives every sample a person box (the full frame when the dataset has none), so a
-    crop jitter moves the body crop as it moves the face crop.
+    crop jitter moves the body crop as it moves the face crop. ``face+body`` is MiVOLO's input, as
+    its model expects it: the body crop with every face and other person blacked out, or ``None``
+    when too little of it is left (``_body_mask``); a missing face box is ``None`` ("no face").
     """
     face = None
-    if mode in ("face", "face+body"):
-        if boxes.face is None:
-            raise ValueError("no face box for a face-crop model")
+    if mode == "face" and boxes.face is None:
+        raise ValueError("no face box for a face-crop model")
+    if mode in ("face", "face+body") and boxes.face is not None:
         face = crop(image, boxes.face, margin=face_margin)
     body = None
-    if mode in ("body", "face+body"):
+    if mode == "body":
         body = crop(image, boxes.person) if boxes.person is not None else image
+    elif mode == "face+body":
+        height, width = image.shape[:2]
+        body = masked_body(image, boxes, boxes.person or (0.0, 0.0, float(width), float(height)))
+        if face is None and body is None:
+            raise ValueError("no face box and no usable body crop (under 50 px, or under 40 % left after masking)")
     elif mode == "full":
         body = image
     return ModelInput(face=face, body=body)

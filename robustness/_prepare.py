@@ -18,7 +18,7 @@ from perturbations import Boxes
 from ._datasets import detect_face, load_sample_image
 from ._exceptions import ImageError
 from ._identity import request_key
-from ._materialize import input_digest, model_input, perturb
+from ._materialize import input_digest, model_input, perturb, sample_boxes
 from ._models import ModelInput
 from ._store import ItemRecord
 from ._types import Sample
@@ -78,9 +78,7 @@ def prepare(
     if face is None and any(job.model.input_mode in ("face", "face+body") for _, job in items):
         reason = f"{sample.image_path}: no face detected"
         return [Prepared(with_error(record, reason, "data"), job) for record, job in items]
-    height, width = image.shape[:2]
-    frame = (0.0, 0.0, float(width), float(height))
-    clean = Boxes(face=face, person=sample.person_box or frame)
+    clean = sample_boxes(sample, face, image)
     perturbed: dict[tuple[str, int, int], tuple[np.ndarray, Boxes]] = {}
     crops: dict[tuple[str, int, int, str], tuple[ModelInput, str] | str] = {}
     prepared = []

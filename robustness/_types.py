@@ -25,6 +25,8 @@ class Sample:
     MiVOLO ``25;32``) sets ``age_low``/``age_high`` and leaves ``age`` as the group's midpoint so
     MAE stays defined. ``error`` is set when the annotation row itself was unusable: the sample is
     still planned, and every item of it is recorded as an error with this reason.
+    ``other_faces``/``other_persons`` are the boxes of the dataset's other rows for the same image
+    (LAGENDA annotates every person): MiVOLO blacks them out of this sample's body crop.
     """
 
     id: str
@@ -39,6 +41,8 @@ class Sample:
     extras: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     error: str | None = None
+    other_faces: tuple[Box, ...] = ()
+    other_persons: tuple[Box, ...] = ()
 
     @property
     def has_age_range(self) -> bool:

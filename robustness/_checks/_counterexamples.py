@@ -6,10 +6,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perturbations import Boxes
-
 from .._datasets import detect_face, load_image
 from .._exceptions import ImageError
+from .._materialize import sample_boxes
 from .._search import Counterexample, find_counterexample
 from .._store import Store
 from ._cases import Case
@@ -38,8 +37,7 @@ def search_case(case: Case, evaluation: Evaluation, plan: RunPlan, thresholds: T
             except ImageError:
                 continue
             face = sample.face_box or detect_face(image)
-            height, width = image.shape[:2]
-            boxes = Boxes(face=face, person=sample.person_box or (0.0, 0.0, width, height))
+            boxes = sample_boxes(sample, face, image)
             example = find_counterexample(
                 job.model, image, boxes, sample_id=sample_id, store=store, prompt=job.prompt,
                 max_age_shift=thresholds.counterexample_age_shift, budget=budget // SAMPLES,

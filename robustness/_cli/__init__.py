@@ -10,6 +10,7 @@ import click
 
 from ._ab import ab_command
 from ._common import OneLineErrorGroup
+from ._convert import convert_sharegpt4v
 from ._demo import demo
 from ._export import export
 from ._perturbations import perturbations_command
@@ -30,7 +31,7 @@ def cli() -> None:
 
 for _command in (
     run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
-    serve_sim, report_command, ab_command, reparse_command,
+    serve_sim, report_command, ab_command, reparse_command, convert_sharegpt4v,
 ):
     cli.add_command(_command)
 

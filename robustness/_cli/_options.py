@@ -44,6 +44,10 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Cap on each MLLM answer's tokens."),
         click.option("--timeout", "timeout_s", default=60.0, show_default=True, type=float,
                      help="Seconds before one MLLM request is abandoned and retried."),
+        click.option("--dtype", type=click.Choice(["auto", "bfloat16", "float16", "float32"]),
+                     default="auto", show_default=True,
+                     help="Weights of local models (mivolo-v2, transformers:...): auto is the "
+                          "checkpoint's dtype on a GPU and float32 on the CPU."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -58,4 +62,5 @@ def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
         detail=kwargs.pop("detail"), temperature=kwargs.pop("temperature"),
         top_p=kwargs.pop("top_p"),
         max_tokens=kwargs.pop("max_tokens"), timeout_s=kwargs.pop("timeout_s"),
+        dtype=kwargs.pop("dtype"),
     )

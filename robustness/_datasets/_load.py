@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -72,6 +73,30 @@ def read_attribution(root: Path) -> str | None:
     return None
 
 
+def _with_other_boxes(samples: list[Sample]) -> list[Sample]:
+    """Give each sample the face and person boxes of the other rows for the same image file.
+
+    LAGENDA-style files have one row per annotated person; MiVOLO masks everyone else out of a
+    body crop, so a sample must know its neighbours' boxes. Rows with an error are left out.
+    """
+    by_image: dict[Path, list[int]] = defaultdict(list)
+    for index, sample in enumerate(samples):
+        if sample.error is None:
+            by_image[sample.image_path].append(index)
+    out = list(samples)
+    for indices in by_image.values():
+        if len(indices) < 2:
+            continue
+        for index in indices:
+            others = [samples[i] for i in indices if i != index]
+            out[index] = replace(
+                samples[index],
+                other_faces=tuple(s.face_box for s in others if s.face_box is not None),
+                other_persons=tuple(s.person_box for s in others if s.person_box is not None),
+            )
+    return out
+
+
 def _read(source: Source) -> list[Sample]:
     loaders: dict[str, Callable[[], list[Sample]]] = {
         "csv": lambda: load_csv(source.files[0], root=source.root, format="csv"),
@@ -116,6 +141,7 @@ def load_dataset(path: str | Path, *, format: str | None = None) -> Dataset:
     """
     source = resolve_source(path, format)
     samples, duplicates = without_duplicates(_read(source))
+    samples = _with_other_boxes(samples)
     if duplicates:
         named = "; ".join(duplicates[:_NAMED_DUPLICATES])
         more = len(duplicates) - _NAMED_DUPLICATES

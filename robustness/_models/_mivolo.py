@@ -5,7 +5,8 @@ The published interface is the contract: ``AutoConfig``, ``AutoModelForImageClas
 arrays (OpenCV order) or ``None``; the model is called with both ``faces_input`` and
 ``body_input``. Our crops are RGB, so they are flipped here. A missing crop is passed as ``None``,
 which the processor turns into a normalised black image; zeros would mean something else (the
-ImageNet mean), so they are never substituted.
+ImageNet mean), so they are never substituted. The body crop arrives already masked as MiVOLO
+expects it (``robustness._body_mask``); the masking rule's version is in the fingerprint.
 
 The age is reported as the model returns it (``age_output``, float years, not clamped): MAE,
 drift and bias are computed on the model's own number, and clamping would hide how far it strays
@@ -20,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .._body_mask import BODY_MASK_VERSION
 from .._exceptions import ConfigError, ModelError
 from .._types import Gender, Prediction
 from ._base import ModelAdapter, ModelInput
@@ -31,6 +33,7 @@ from ._hf_common import (
     resolve_dtype,
     weights_identity,
 )
+from ._hf_memory import check_weights_fit
 
 __all__ = ["MiVOLOModel"]
 
@@ -75,6 +78,7 @@ class MiVOLOModel(ModelAdapter):
         if batch_size < 1:
             raise ConfigError(f"batch_size must be positive, got {batch_size!r}")
         self._torch, self._transformers = import_hf()
+        _check_transformers(self._transformers.__version__)
         self.model_id = model_id
         self.revision = revision
         self.batch_size = batch_size
@@ -89,7 +93,7 @@ class MiVOLOModel(ModelAdapter):
         self.dtype = resolve_dtype(self._torch, dtype, self.device, config)
         self._fingerprint = (
             f"mivolo;model={model_id};weights={weights_identity(model_id, revision, config)};"
-            f"dtype={dtype_name(self.dtype)}"
+            f"dtype={dtype_name(self.dtype)};body_mask={BODY_MASK_VERSION}"
         )
         self._model: Any = None
         self._processor: Any = None
@@ -103,6 +107,8 @@ class MiVOLOModel(ModelAdapter):
         if self._model is None:
             auto = self._transformers
             options = {"revision": self.revision, "trust_remote_code": True}
+            check_weights_fit(self._torch, self.model_id, self.revision, dtype=self.dtype,
+                              device=self.device)
             try:
                 processor = auto.AutoImageProcessor.from_pretrained(self.model_id, **options)
                 model = auto.AutoModelForImageClassification.from_pretrained(
@@ -168,6 +174,23 @@ class MiVOLOModel(ModelAdapter):
         self._processor = None
         if self.device.startswith("cuda"):
             self._torch.cuda.empty_cache()
+
+
+def _check_transformers(version: str) -> None:
+    """Refuse the releases that overwrite remote-code weights after loading them.
+
+    transformers 5.0 and 5.1 run the remote code's ``_init_weights`` over the loaded checkpoint:
+    MiVOLOv2 then fails (no ``initializer_range``) or answers with random weights. The [hf] extra
+    excludes them; this catches an environment that has them anyway
+    (tests/models/test_weight_integrity.py is the check).
+    """
+    from packaging.version import Version
+
+    if Version("5.0.0.dev0") <= Version(version) < Version("5.2.0.dev0"):
+        raise ModelError(
+            f"transformers {version} re-initialises remote-code weights when loading them, so "
+            f"MiVOLOv2 would answer with random weights: pip install 'transformers>=5.2'"
+        )
 
 
 def _gender_labels(declared: Mapping[Any, str] | None) -> dict[int, Gender]:

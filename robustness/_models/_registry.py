@@ -30,6 +30,7 @@ class ModelSettings:
     max_attempts: int = 6
     seed: int | None = None
     device: str = "auto"
+    dtype: str = "auto"  # local models' weights; auto = the checkpoint's on a GPU, float32 on CPU
 
 
 # name: (served model, base-URL environment variable, default URL, key variable, key required)
@@ -78,12 +79,13 @@ def build_model(name: str, settings: ModelSettings | None = None) -> ModelAdapte
     if name == "mivolo-v2":
         from ._mivolo import MiVOLOModel
 
-        return MiVOLOModel(settings.model_name or "iitolstykh/mivolo_v2", device=settings.device)
+        return MiVOLOModel(settings.model_name or "iitolstykh/mivolo_v2", device=settings.device,
+                           dtype=settings.dtype)
     if name.startswith("transformers:"):
         from ._transformers import TransformersModel
 
         return TransformersModel(
-            name.split(":", 1)[1], name=name, device=settings.device,
+            name.split(":", 1)[1], name=name, device=settings.device, dtype=settings.dtype,
             max_new_tokens=min(settings.max_tokens, 128),
             input_mode=settings.input_mode or "body",
         )

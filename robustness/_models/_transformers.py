@@ -35,7 +35,9 @@ from ._hf_common import (
     resolve_dtype,
     weights_identity,
 )
+from ._hf_memory import check_weights_fit
 from ._hf_parse import Parser, default_parser, parsed_fields
+from ._share4v import config_hint
 
 __all__ = ["TransformersModel"]
 
@@ -92,7 +94,8 @@ class TransformersModel(ModelAdapter):
         try:
             config = self._transformers.AutoConfig.from_pretrained(model_id, revision=revision)
         except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot load the config of {model_id!r}: {exc}") from exc
+            hint = config_hint(model_id, revision)
+            raise ModelError(f"cannot load the config of {model_id!r}: {exc}{hint}") from exc
         self.dtype = resolve_dtype(self._torch, dtype, self.device, config)
         self._fingerprint = (
             f"transformers;model={model_id};weights={weights_identity(model_id, revision, config)};"
@@ -110,6 +113,8 @@ class TransformersModel(ModelAdapter):
         """Load processor and weights once; a failure here fails the whole model."""
         if self._model is None:
             auto = self._transformers
+            check_weights_fit(self._torch, self.model_id, self.revision, dtype=self.dtype,
+                              device=self.device)
             try:
                 processor = auto.AutoProcessor.from_pretrained(
                     self.model_id, revision=self.revision
@@ -158,7 +163,8 @@ class TransformersModel(ModelAdapter):
         ).to(self.device, dtype=self.dtype)
         with self._torch.inference_mode():
             output = model.generate(
-                **batch, do_sample=False, max_new_tokens=self.max_new_tokens,
+                **_accepted_inputs(model, batch), do_sample=False,
+                max_new_tokens=self.max_new_tokens,
                 pad_token_id=tokenizer.pad_token_id,
             )
         new_tokens = output[:, batch["input_ids"].shape[1]:].tolist()
@@ -223,6 +229,17 @@ def _conversation(query: _Query) -> list[dict[str, Any]]:
         {"type": "text", "text": query.prompt.user},
     ]})
     return messages
+
+
+def _accepted_inputs(model: Any, batch: Any) -> dict[str, Any]:
+    """The processor's outputs that the model's ``forward`` names.
+
+    Processors return what their tokenizer was saved with (``token_type_ids`` for some); for a
+    model that does not take it, ``generate`` raises ("model_kwargs are not used by the model").
+    """
+    parameters = inspect.signature(model.forward).parameters.values()
+    named = {p.name for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    return {key: value for key, value in batch.items() if key in named}
 
 
 def _padding_kwarg(processor: Any) -> dict[str, Any]:

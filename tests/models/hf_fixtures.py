@@ -8,6 +8,10 @@ byte-level BPE tokenizer trained here, a ``LlavaProcessor`` with a jinja chat te
 ``preprocessor_config.json`` whose ``auto_map`` points at remote-code modules written here, so the
 adapter loads it with ``trust_remote_code=True`` exactly as it loads the hub model (FIELD.md §4).
 
+``build_tiny_share4v`` writes a folder in ShareGPT4V's published layout (``model_type: share4v``,
+``Share4VLlamaForCausalLM`` tensor names in ``pytorch_model.bin``) and its separate CLIP vision
+tower (tensor names with ``vision_model.``, as the published tower has them).
+
 Nothing here touches the network; ``bench/gpu_check_hf.py`` imports this file by path.
 """
 
@@ -21,7 +25,7 @@ from typing import Any
 # Nothing may come from the hub: set before transformers (and huggingface_hub) are imported.
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-__all__ = ["build_tiny_llava", "build_tiny_mivolo", "sample_crop"]
+__all__ = ["build_tiny_llava", "build_tiny_mivolo", "build_tiny_share4v", "sample_crop"]
 
 # jinja, LLaVA-1.5 style. Newlines are written as '\n' expressions because transformers renders
 # templates with trim_blocks, which would eat a literal newline after a block tag.
@@ -307,3 +311,93 @@ def build_tiny_mivolo(
     state = {key: value.contiguous() for key, value in model.state_dict().items()}
     save_file(state, str(folder / "model.safetensors"), metadata={"format": "pt"})
     return folder
+
+
+def _llama_like_tokenizer() -> Any:
+    """Byte-level BPE trained on the corpus above, with Llama's three special tokens only."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    backend = Tokenizer(models.BPE(unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    backend.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=400, special_tokens=["<unk>", "<s>", "</s>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False,
+    )
+    backend.train_from_iterator(_CORPUS, trainer)
+    return PreTrainedTokenizerFast(tokenizer_object=backend, bos_token="<s>", eos_token="</s>",
+                                   unk_token="<unk>")
+
+
+def build_tiny_share4v(folder: Path, *, seed: int = 3, image_size: int = 28) -> tuple[Path, Path]:
+    """Write a tiny ShareGPT4V checkpoint and its vision tower; return ``(model, tower)``.
+
+    The tokenizer has no ``<image>`` and no pad token, as the published one; weights are drawn
+    with a large standard deviation so answers depend on the image.
+    """
+    import torch
+    from safetensors.torch import load_file, save_file
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        CLIPVisionModel,
+        LlamaConfig,
+        LlamaForCausalLM,
+    )
+
+    model_dir, tower_dir = folder / "share4v", folder / "vit"
+    model_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = _llama_like_tokenizer()
+    tokenizer.save_pretrained(model_dir)
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
+
+    def scrambled(module: Any) -> dict[str, Any]:
+        with torch.no_grad():
+            for parameter in module.parameters():
+                if parameter.dim() > 1:
+                    parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.3)
+        return {key: value.contiguous() for key, value in module.state_dict().items()}
+
+    vision = CLIPVisionConfig(
+        hidden_size=32, intermediate_size=64, num_hidden_layers=3, num_attention_heads=4,
+        image_size=image_size, patch_size=14, projection_dim=32,
+    )
+    tower = CLIPVisionModel(vision)
+    tower_state = {("" if key.startswith("vision_model.") else "vision_model.") + key: value
+                   for key, value in scrambled(tower).items()}
+    tower.save_pretrained(tower_dir)
+    (tower_dir / "model.safetensors").unlink()
+    save_file(tower_state, str(tower_dir / "model.safetensors"), metadata={"format": "pt"})
+    CLIPImageProcessor(size={"shortest_edge": image_size},
+                       crop_size={"height": image_size, "width": image_size}).save_pretrained(
+        tower_dir)
+    assert set(load_file(str(tower_dir / "model.safetensors"))) == set(tower_state)
+
+    text = LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=48, intermediate_size=96, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=512,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+    )
+    state = scrambled(LlamaForCausalLM(text))
+    projector = torch.nn.Sequential(torch.nn.Linear(32, 48), torch.nn.GELU(),
+                                    torch.nn.Linear(48, 48))
+    state.update({f"model.mm_projector.{key}": value
+                  for key, value in scrambled(projector).items()})
+    torch.save(state, model_dir / "pytorch_model.bin")
+    config = {
+        key: value for key, value in text.to_dict().items()
+        if key in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
+                   "num_attention_heads", "num_key_value_heads", "hidden_act",
+                   "max_position_embeddings", "rms_norm_eps", "bos_token_id", "eos_token_id")
+    }
+    config.update({
+        "model_type": "share4v", "architectures": ["Share4VLlamaForCausalLM"],
+        "mm_vision_tower": "Lin-Chen/ShareGPT4V-7B_Pretrained_vit-large336-l12",
+        "mm_projector_type": "mlp2x_gelu", "mm_hidden_size": 32, "mm_vision_select_layer": -2,
+        "mm_vision_select_feature": "patch", "image_aspect_ratio": "pad",
+        "mm_use_im_start_end": False, "mm_use_im_patch_token": False, "torch_dtype": "float32",
+    })
+    (model_dir / "config.json").write_text(json.dumps(config, indent=2))
+    return model_dir, tower_dir

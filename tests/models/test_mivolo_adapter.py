@@ -13,6 +13,7 @@ pytest.importorskip("transformers", reason="the [hf] extra (transformers) is not
 
 from hf_fixtures import build_tiny_mivolo, sample_crop  # noqa: E402
 
+from robustness._body_mask import BODY_MASK_VERSION  # noqa: E402
 from robustness._exceptions import ModelError  # noqa: E402
 from robustness._models._base import ModelInput  # noqa: E402
 from robustness._models._mivolo import MiVOLOModel  # noqa: E402
@@ -152,7 +153,8 @@ def test_fingerprint_is_stable_and_names_the_weights(mivolo_dir: Path, tmp_path:
     again = MiVOLOModel(str(mivolo_dir), device="cpu")
     assert first.fingerprint == again.fingerprint
     assert first.fingerprint.startswith(f"mivolo;model={mivolo_dir};weights=local:")
-    assert first.fingerprint.endswith(";dtype=float32")
+    # The masking rule shapes every body crop, so its version is part of what was asked.
+    assert first.fingerprint.endswith(f";dtype=float32;body_mask={BODY_MASK_VERSION}")
     assert first._model is None  # the weights wait for the first prediction
     # Same weights, another config (same size): the folder digest still tells them apart.
     other = build_tiny_mivolo(tmp_path / "other", gender_id2label={0: "female", 1: "male"})
@@ -160,3 +162,17 @@ def test_fingerprint_is_stable_and_names_the_weights(mivolo_dir: Path, tmp_path:
         first.fingerprint.split(";")[2]
     )
     assert (first.name, first.input_mode) == ("mivolo-v2", "face+body")
+
+
+@pytest.mark.parametrize("version", ["5.0.0", "5.1.0", "5.1.0.dev0"])
+def test_releases_that_reinitialise_loaded_weights_are_refused(
+    mivolo_dir: Path, monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    import transformers
+
+    monkeypatch.setattr(transformers, "__version__", version)
+    with pytest.raises(ModelError, match=rf"transformers {version} re-initialises .*>=5\.2"):
+        MiVOLOModel(str(mivolo_dir), device="cpu")
+    for fine in ("4.57.6", "5.2.0"):
+        monkeypatch.setattr(transformers, "__version__", fine)
+        MiVOLOModel(str(mivolo_dir), device="cpu")
