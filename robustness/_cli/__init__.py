@@ -10,6 +10,7 @@ import click
 
 from ._ab import ab_command
 from ._demo import demo
+from ._init import init_command
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
 from ._report import report_command
@@ -27,7 +28,7 @@ def cli() -> None:
 
 for _command in (
     run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
-    serve_sim, report_command, ab_command,
+    serve_sim, report_command, ab_command, init_command,
 ):
     cli.add_command(_command)
 
