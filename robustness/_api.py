@@ -13,7 +13,7 @@ from prompts import PromptVariant, load_variants
 
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
-from ._metrics import summarize
+from ._metrics import analysis_settings, summarize
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._seeding import stable_hash
@@ -192,6 +192,7 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
         },
         "simulated": simulated,
         "models": models,
+        **analysis_settings(seed=seed),
     }
 
 

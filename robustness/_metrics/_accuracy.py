@@ -12,7 +12,8 @@ What counts, exactly:
 - Gender accuracy uses answered rows with a predicted gender and a known ``gender_true``.
 - Refusal rate is refusals / (rows − error rows): an error is the pipeline failing, not the model
   declining, so it is neither a refusal nor a chance to refuse. Only full refusals count; a partial
-  answer is answered (``_refusals`` reports its refusal kind separately).
+  answer is answered (``_refusals`` reports its refusal kind separately). The rates are rows of the
+  metric table (``_definitions``); the per-item values they average are built here.
 
 Every metric is ``None`` when nothing qualifies for it.
 """
@@ -20,7 +21,7 @@ Every metric is ``None`` when nothing qualifies for it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,16 +34,18 @@ __all__ = [
     "Interval",
     "Observations",
     "age_errors",
+    "CS_TOLERANCE",
     "age_group_hits",
     "answered_count",
     "cs_at",
     "gender_hits",
     "in_age_group",
+    "indicators",
     "mae",
     "mean_or_none",
     "predicted_age",
     "predicted_gender",
-    "refusal_rate",
+    "within",
 ]
 
 ANSWERED = frozenset({"answer", "partial"})
@@ -56,7 +59,7 @@ class Observations:
     clusters: tuple[str, ...]
 
 
-# Bootstraps observations into ``[low, high]`` (or ``None``), seeded by the statistic's name.
+# Bootstraps observations of a mean into ``[low, high]`` (or ``None``), seeded by its name.
 Interval = Callable[[Observations, str], list[float] | None]
 
 
@@ -85,9 +88,18 @@ def mae(errors: Sequence[float] | np.ndarray) -> float | None:
     return mean_or_none(np.abs(np.asarray(errors, dtype=float)))
 
 
+# MiVOLO's evaluation counts |error| <= 5 + 1e-6 on unrounded ages; so do we (``FIELD.md`` §2).
+CS_TOLERANCE = 1e-6
+
+
+def within(errors: Sequence[float] | np.ndarray, k: float = 5.0) -> np.ndarray:
+    """1.0 / 0.0 per error: |error| <= k (+ ``CS_TOLERANCE``), predicted ages never rounded."""
+    return (np.abs(np.asarray(errors, dtype=float)) <= k + CS_TOLERANCE).astype(float)
+
+
 def cs_at(errors: Sequence[float] | np.ndarray, k: float = 5.0) -> float | None:
     """Cumulative score: share of errors with |error| <= k (a fraction); ``None`` for none."""
-    return mean_or_none(np.abs(np.asarray(errors, dtype=float)) <= k)
+    return mean_or_none(within(errors, k))
 
 
 def in_age_group(age: float, low: float | None, high: float | None) -> bool:
@@ -120,24 +132,23 @@ def gender_hits(rows: Sequence[ItemResult]) -> Observations:
     return Observations(np.asarray(hits, dtype=float), tuple(clusters))
 
 
-def age_group_hits(rows: Sequence[ItemResult]) -> np.ndarray:
+def age_group_hits(rows: Sequence[ItemResult]) -> Observations:
     """1.0 / 0.0 per row with a predicted age and a range label."""
-    hits = [
-        float(in_age_group(age, _finite(row.age_low), _finite(row.age_high)))
+    return indicators(
+        (row, in_age_group(age, _finite(row.age_low), _finite(row.age_high)))
         for row in rows
         if (age := predicted_age(row)) is not None
         and (_finite(row.age_low) is not None or _finite(row.age_high) is not None)
-    ]
-    return np.asarray(hits, dtype=float)
+    )
+
+
+def indicators(flags: Iterable[tuple[ItemResult, bool]]) -> Observations:
+    """1.0 / 0.0 per (row, flag), each with the row's bootstrap cluster."""
+    pairs = list(flags)
+    return Observations(np.asarray([float(flag) for _, flag in pairs], dtype=float),
+                        tuple(cluster_key(row) for row, _ in pairs))
 
 
 def answered_count(rows: Sequence[ItemResult]) -> int:
     """How many rows the model answered, fully or partly."""
     return sum(row.outcome in ANSWERED for row in rows)
-
-
-def refusal_rate(rows: Sequence[ItemResult]) -> float | None:
-    """Refusals / (rows − error rows); ``None`` when every row errored or there are none."""
-    asked = sum(row.outcome != "error" for row in rows)
-    refused = sum(row.outcome == "refusal" for row in rows)
-    return refused / asked if asked else None
