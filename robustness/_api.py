@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,11 +13,14 @@ from prompts import PromptVariant, load_variants
 
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
+from ._cost import Prices
 from ._metrics import analysis_settings, summarize
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._seeding import stable_hash
+from ._slices import check_slice_columns
 from ._store import Store
+from ._tradeoff import extend_summary
 
 __all__ = [
     "DEFAULT_STORE",
@@ -56,6 +59,8 @@ class RunOptions:
     model_settings: ModelSettings = ModelSettings()
     max_requests: int | None = None
     dry_run: bool = False
+    slice_by: tuple[str, ...] = ()  # analysis only: not part of the run's identity
+    prices: tuple[tuple[str, Prices], ...] = ()  # (model, prices per 1M tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +128,7 @@ def plan_run(options: RunOptions) -> RunPlan:
     dataset = load_dataset(options.data, format=options.format)
     if options.limit is not None:
         dataset = _limited(dataset, options.limit)
+    check_slice_columns(options.slice_by, (sample.extras for sample in dataset.samples))
     models: list[ModelAdapter] = []
     try:
         for name in dict.fromkeys(options.models):
@@ -154,7 +160,8 @@ def execute_plan(
                 options=execute_options, on_progress=on_progress,
             )
             summary = {} if options.dry_run else run_summary(
-                store, plan.run_id, stats, seed=options.seed
+                store, plan.run_id, stats, seed=options.seed, slice_by=options.slice_by,
+                prices=dict(options.prices),
             )
     finally:
         for model in plan.models:
@@ -169,7 +176,10 @@ def run_evaluation(
     return execute_plan(plan_run(options), on_progress=on_progress)
 
 
-def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) -> dict[str, Any]:
+def run_summary(
+    store: Store, run_id: str, stats: RunStats, *, seed: int = 0, slice_by: Sequence[str] = (),
+    prices: Mapping[str, Prices] | None = None,
+) -> dict[str, Any]:
     """The JSON summary of a run (keys are a contract; see the README).
 
     Models whose answers came from the simulated server are listed under ``simulated`` and
@@ -177,9 +187,14 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
     """
     rows = store.item_rows(run_id)
     simulated = sorted({str(row["model"]) for row in rows if row["simulated"]})
-    models = summarize(store.item_results(run_id, rows), seed=seed)
+    results = store.item_results(run_id, rows)
+    models = summarize(results, seed=seed)
     for name, figures in models.items():
         figures["simulated"] = name in simulated
+    prompt_texts = store.run_config(run_id).get("prompts") or {}
+    comparison = extend_summary(
+        models, rows, results, store.sample_extras(run_id) if slice_by else {},
+        slice_by=slice_by, prices=prices, prompt_texts=prompt_texts, seed=seed)  # type: ignore[arg-type]
     return {
         "run": {
             "id": run_id,
@@ -192,6 +207,7 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
         },
         "simulated": simulated,
         "models": models,
+        "comparison": comparison,
         **analysis_settings(seed=seed),
     }
 

@@ -145,7 +145,7 @@ def _records(
                 age_low=sample.age_low, age_high=sample.age_high, gender_true=sample.gender,
                 subject_id=sample.subject_id, image_path=str(sample.image_path),
                 position=(position * len(conditions) + condition_index) * len(jobs) + job_index,
-                simulated=job.model.simulated,
+                simulated=job.model.simulated, extras=tuple(sorted(sample.extras.items())),
             )
             if record.identity not in finished:
                 records.append((record, job))

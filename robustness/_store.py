@@ -78,6 +78,7 @@ class ItemRecord:
     image_path: str
     position: int
     simulated: bool = False
+    extras: tuple[tuple[str, str], ...] = ()  # the sample's metadata columns, for slices
 
     @property
     def identity(self) -> tuple[str, str, str, str, int, int, int]:
@@ -96,6 +97,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            self._add_extras_column()
             self._check_version()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
@@ -119,6 +121,13 @@ class Store:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    def _add_extras_column(self) -> None:
+        """Items gained a nullable ``extras`` column (JSON metadata, for slices); add it to an
+        older store in place. It is last in the table either way, as the insert expects."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(items)")}
+        if "extras" not in columns:
+            self._db.execute("ALTER TABLE items ADD COLUMN extras TEXT")
 
     def _check_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -201,11 +210,12 @@ class Store:
             )
             db.executemany(
                 "INSERT OR REPLACE INTO items VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (run_id, *item.identity, item.request_key, item.image_sha256, item.error,
                      item.age_true, item.age_low, item.age_high, item.gender_true,
-                     item.subject_id, item.image_path, int(item.simulated), item.position, now)
+                     item.subject_id, item.image_path, int(item.simulated), item.position, now,
+                     json.dumps(dict(item.extras)) if item.extras else None)
                     for item in items
                 ],
             )
@@ -232,6 +242,13 @@ class Store:
         )
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor]
+
+    def sample_extras(self, run_id: str) -> dict[str, dict[str, str]]:
+        """Each sample's metadata columns (``ethnicity``, ``race``, …) as the run stored them."""
+        rows = self._db.execute(
+            "SELECT DISTINCT sample_id, extras FROM items WHERE run_id = ? AND extras IS NOT NULL",
+            (run_id,))
+        return {str(sample): json.loads(extras) for sample, extras in rows}
 
     def error_count(self, run_id: str) -> int:
         """Items of the run that ended as errors (before the model, or from it)."""
