@@ -18,7 +18,7 @@ from pathlib import Path
 from ._checks import DEFAULTS
 from ._exceptions import ConfigError
 
-__all__ = ["InitResult", "init_project"]
+__all__ = ["InitResult", "find_pyproject", "init_project"]
 
 CHECKS_MODULE = '''"""The agegender-robustness checks, run by `pytest robustness/ --model NAME --dataset PATH`.
 
@@ -37,6 +37,15 @@ class InitResult:
     """What ``init_project`` did, one line per file, for the command to print."""
 
     lines: tuple[str, ...]
+
+
+def find_pyproject(folder: Path) -> Path | None:
+    """The user's pyproject.toml: the nearest one in ``folder`` or above it."""
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate / "pyproject.toml"
+    return None
 
 
 def init_project(folder: Path) -> InitResult:

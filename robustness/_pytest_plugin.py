@@ -55,6 +55,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run seed. Default: %(default)r")
     add("--store", dest="robustness_store", metavar="PATH",
         default="robustness-results.sqlite", help="SQLite result store. Default: %(default)r")
+    add("--slice-by", dest="robustness_slice_by", action="append", default=[],
+        metavar="COLUMN", help="check the gap between the best and worst slice by this column "
+                               "(age_band, gender or a dataset metadata column; repeatable)")
     add("--report", dest="robustness_report", metavar="PATH", default=None,
         help="write the HTML stability report here. Default: %(default)r")
     add("--counterexample-budget", dest="robustness_search_budget", type=int, metavar="N",
@@ -127,11 +130,9 @@ def _pyproject(config: pytest.Config) -> Path | None:
     counts every existing path on the command line)."""
     if config.inipath is not None and config.inipath.name == "pyproject.toml":
         return Path(config.inipath)
-    folder = Path(config.invocation_params.dir).resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / "pyproject.toml").is_file():
-            return candidate / "pyproject.toml"
-    return None
+    from ._project import find_pyproject
+
+    return find_pyproject(Path(config.invocation_params.dir))
 
 
 def _plan(config: pytest.Config) -> RunPlan:
@@ -155,6 +156,7 @@ def _plan(config: pytest.Config) -> RunPlan:
         repeats=config.getoption("robustness_repeats"),
         store=Path(config.getoption("robustness_store")),
         model_settings=ModelSettings(base_url=config.getoption("robustness_base_url")),
+        slice_by=tuple(dict.fromkeys(config.getoption("robustness_slice_by"))),
     ))
 
 
@@ -192,6 +194,7 @@ _NOTHING_TO_CHECK = {
     "retest": "test-retest noise needs an MLLM and --repeats 2 or more",
     "invariance": "no invariance (hflip, grayscale) among --perturbations",
     "stability": "no perturbation among --perturbations",
+    "slices": "slices are checked for each --slice-by COLUMN",
 }
 
 

@@ -12,6 +12,7 @@ from robustness.test_invariance import test_invariance
 from robustness.test_prompt_sensitivity import test_prompt_sensitivity
 from robustness.test_refusals import test_refusal_rate
 from robustness.test_retest import test_retest_noise
+from robustness.test_slices import test_slice_gap
 from robustness.test_stability import test_stability
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "test_prompt_sensitivity",
     "test_refusal_rate",
     "test_retest_noise",
+    "test_slice_gap",
     "test_stability",
 ]

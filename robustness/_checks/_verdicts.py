@@ -59,6 +59,14 @@ def check(case: Case, evaluation: Evaluation, thresholds: Thresholds) -> list[st
             ("refusal_rate", "refusal rate", "refusal_rate_ci", thresholds.refusal_rate_max,
              "max", "refusal_rate_max"),
         ])
+    if case.kind == "slices":
+        from ._slices import slice_bounds
+
+        table = (figures.get("slices_by_prompt") or {}).get(case.prompt, {}).get(case.column)
+        if table is None:
+            raise Failure(f"{case.id}: the run holds no slices by {case.column!r}")
+        block, bounds = slice_bounds(table, thresholds)
+        return _bounds(case, block, evaluation, bounds)
     if case.kind == "prompts":
         block = figures["prompt_sensitivity"] or {}
         return _bounds(case, block, evaluation, [

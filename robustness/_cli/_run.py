@@ -17,9 +17,10 @@ from .._datasets import FORMATS
 from .._models import describe_models
 from .._report import write_report
 from .._store import Store
+from .._extra_tables import extra_tables
 from .._tables import model_notes, summary_tables
 from ._common import names_option, out, progress_console, severities_option, user_errors
-from ._options import model_options, model_settings
+from ._options import analysis_options, analysis_settings, model_options, model_settings
 
 __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
 
@@ -40,6 +41,7 @@ __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
+@analysis_options
 @click.option("--store", type=click.Path(path_type=Path), default=DEFAULT_STORE,
               show_default=True, help="SQLite result store (created if missing).")
 @click.option("--json", "json_path", type=click.Path(path_type=Path), default=None,
@@ -54,6 +56,7 @@ __all__ = ["export", "list_models", "print_result", "run", "run_with_progress"]
 def run(**kwargs: Any) -> None:
     """Run models over a dataset under perturbations; print accuracy and stability."""
     settings = model_settings(kwargs)
+    analysis = analysis_settings(kwargs)
     json_path = kwargs.pop("json_path")
     report_path = kwargs.pop("report_path")
     options = RunOptions(
@@ -65,7 +68,7 @@ def run(**kwargs: Any) -> None:
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
         prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
         model_settings=settings, max_requests=kwargs["max_requests"],
-        dry_run=kwargs["dry_run"],
+        dry_run=kwargs["dry_run"], **analysis,
     )
     result = run_with_progress(options)
     if options.dry_run:
@@ -103,6 +106,9 @@ def print_result(result: RunResult, json_path: Path | None, *, tables: bool = Tr
             out.print(table)
     for line in model_notes(result.summary["models"]):
         out.print(line)
+    if tables:
+        for table in extra_tables(result.summary):
+            out.print(table)
     stats = result.stats
     out.print(
         f"run {result.run_id}: {stats.requests} items, {stats.model_calls} model calls, "
