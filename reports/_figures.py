@@ -92,8 +92,12 @@ def heat_map(
                     continue
                 background, text = heat_colour(value / scale)
                 title = f"{entry.label}, {family} {severity}: {fmt(value)}"
+                shown = fmt(value)
+                if index.low_coverage(entry, family, severity):
+                    title += " (answered on under 80 % of its items)"
+                    shown += "⚠"
                 cells.append(f'<td style="background:{background};color:{text}" '
-                             f'title="{esc(title)}">{esc(fmt(value))}</td>')
+                             f'title="{esc(title)}">{esc(shown)}</td>')
         rows.append(f'<tr><th class="row">{esc(family)}</th>{"".join(cells)}</tr>')
     scale_note = f"colour scale 0 → {fmt(scale)} (floor {fmt(floor)})"
     return (

@@ -28,13 +28,21 @@ class ConditionIndex:
     def value(self, series: Series, family: str, severity: int, key: str) -> float | None:
         """Metric ``key`` of one condition; severity 0 reads the clean block (no shift there)."""
         if severity == 0:
-            if key in ("age_shift_mean", "gender_flip_rate", "age_shift_p90"):
+            if key in ("age_shift_mean", "gender_flip_rate", "age_shift_p90", "instability"):
                 return 0.0 if (series.model, series.prompt) in self.clean else None
             block = self.clean.get((series.model, series.prompt), {})
         else:
             block = self.blocks.get((series.model, series.prompt, family, severity), {})
         value = block.get(key)
         return float(value) if is_number(value) else None
+
+    def low_coverage(self, series: Series, family: str, severity: int) -> bool:
+        """Whether the engine flagged the condition as answered on too few of its items."""
+        if severity == 0:
+            block = self.clean.get((series.model, series.prompt), {})
+        else:
+            block = self.blocks.get((series.model, series.prompt, family, severity), {})
+        return bool(block.get("low_coverage"))
 
     def family_mean(self, series: Series, family: str, key: str) -> float | None:
         """The metric's mean over the family's severities (each severity weighs the same)."""

@@ -22,6 +22,7 @@ from robustness._metrics._pairing import (
     is_clean,
     least_stable_samples,
     moves,
+    pairs_instability,
     reference_key,
     sample_instability,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "models_from_json",
     "moves",
     "p90",
+    "pairs_instability",
     "reference_key",
     "sample_instability",
     "statistic_rng",

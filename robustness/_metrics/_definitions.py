@@ -46,7 +46,8 @@ class Metric:
     or bootstrap interval), a ``mean`` (bootstrap interval) or ``p90`` (no interval)."""
 
     name: str
-    label: str
+    label: str  # a short column header
+    title: str  # the figure's name in a sentence
     unit: Literal["years", "share"]
     statistic: Literal["rate", "mean", "p90"]
     definition: str
@@ -98,45 +99,50 @@ def _flips(moves: Sequence[Move]) -> Observations:
 
 
 _AGE_ITEMS = "answered items with a predicted and a true age"
+_ASKED = "items asked: every item but errors"
 _PAIRS = ("perturbed items paired with the clean answer (same model, prompt, sample, input mode, "
           "repeat; clean replicate 0)")
 
 METRICS: tuple[Metric, ...] = (
-    Metric("mae", "MAE", "years", "mean", "mean |predicted − true age|", _AGE_ITEMS, "age_n",
+    Metric("mae", "MAE", "MAE", "years", "mean",
+           "mean |predicted − true age|", _AGE_ITEMS, "age_n",
            lambda rows, _: _abs(age_errors(rows))),
-    Metric("cs5", "CS@5", "share", "rate",
+    Metric("cs5", "CS@5", "CS@5", "share", "rate",
            "share with |predicted − true age| ≤ 5 years (+1e-6, as MiVOLO; ages not rounded)",
            _AGE_ITEMS, "age_n", lambda rows, _: _within_cs(rows), higher_is_better=True),
-    Metric("bias", "bias", "years", "mean", "mean (predicted − true age), signed", _AGE_ITEMS,
-           "age_n", lambda rows, _: age_errors(rows)),
-    Metric("gender_acc", "gender", "share", "rate", "share of predicted genders that are right",
+    Metric("bias", "bias", "mean bias", "years", "mean",
+           "mean (predicted − true age), signed", _AGE_ITEMS, "age_n",
+           lambda rows, _: age_errors(rows)),
+    Metric("gender_acc", "gender", "gender accuracy", "share", "rate",
+           "share of predicted genders that are right",
            "answered items with a predicted and a known true gender", "gender_n",
            lambda rows, _: gender_hits(rows), higher_is_better=True),
-    Metric("age_group_acc", "age group", "share", "rate",
+    Metric("age_group_acc", "age group", "age-group accuracy", "share", "rate",
            "share whose rounded predicted age falls in the labelled range (bounds inclusive)",
            "answered items with a predicted age and a range label", "age_group_n",
            lambda rows, _: age_group_hits(rows), higher_is_better=True),
-    Metric("coverage", "answered", "share", "rate", "share answered (fully or partly)",
-           "every item", "n",
+    Metric("coverage", "answered", "coverage", "share", "rate",
+           "share answered (fully or partly)", "every item", "n",
            lambda rows, _: indicators((r, r.outcome in ANSWERED) for r in rows),
            higher_is_better=True),
-    Metric("refusal_rate", "refused", "share", "rate", "share refused (full refusals)",
-           "items asked: every item but errors", "asked_n",
+    Metric("refusal_rate", "refused", "refusal rate", "share", "rate",
+           "share refused (full refusals)", _ASKED, "asked_n",
            lambda rows, _: indicators((r, r.outcome == "refusal") for r in _asked(rows))),
-    Metric("unparseable_rate", "unparseable", "share", "rate", "share whose reply was unparseable",
-           "items asked: every item but errors", "asked_n",
+    Metric("unparseable_rate", "unparseable", "unparseable rate", "share", "rate",
+           "share whose reply could not be parsed", _ASKED, "asked_n",
            lambda rows, _: indicators((r, r.outcome == "unparseable") for r in _asked(rows))),
-    Metric("error_rate", "errors", "share", "rate", "share the pipeline failed on", "every item",
-           "n", lambda rows, _: indicators((r, r.outcome == "error") for r in rows)),
-    Metric("age_shift_mean", "|Δage|", "years", "mean",
-           "mean |age − clean age| (the instability score's age part)", _PAIRS + ", both with an age",
-           "shift_n", lambda _, moves: _shifts(moves), perturbed_only=True),
-    Metric("age_shift_p90", "p90", "years", "p90", "90th percentile of |age − clean age|",
-           _PAIRS + ", both with an age", "shift_n", lambda _, moves: _shifts(moves),
-           perturbed_only=True),
-    Metric("gender_flip_rate", "flips", "share", "rate", "share whose gender differs from clean",
-           _PAIRS + ", both with a gender", "flip_n", lambda _, moves: _flips(moves),
-           perturbed_only=True),
+    Metric("error_rate", "errors", "error rate", "share", "rate",
+           "share the pipeline failed on (the model was never really asked)", "every item", "n",
+           lambda rows, _: indicators((r, r.outcome == "error") for r in rows)),
+    Metric("age_shift_mean", "|Δage|", "mean |Δage|", "years", "mean",
+           "mean |age − clean age|", _PAIRS + ", both with an age", "shift_n",
+           lambda _, moves: _shifts(moves), perturbed_only=True),
+    Metric("age_shift_p90", "p90", "p90 |Δage|", "years", "p90",
+           "90th percentile of |age − clean age|", _PAIRS + ", both with an age", "shift_n",
+           lambda _, moves: _shifts(moves), perturbed_only=True),
+    Metric("gender_flip_rate", "flips", "gender flip rate", "share", "rate",
+           "share whose gender differs from the clean answer's", _PAIRS + ", both with a gender",
+           "flip_n", lambda _, moves: _flips(moves), perturbed_only=True),
 )
 
 _BY_NAME = {m.name: m for m in METRICS}
@@ -153,7 +159,7 @@ def metric(name: str) -> Metric:
 def metric_table() -> dict[str, dict[str, str]]:
     """The table as plain data, for ``summary.json`` and the report."""
     return {
-        m.name: {"label": m.label, "unit": m.unit, "definition": m.definition, "over": m.over,
+        m.name: {"label": m.label, "title": m.title, "unit": m.unit, "definition": m.definition, "over": m.over,
                  "n_key": m.n_key, "interval": m.interval,
                  "conditions": "perturbed only" if m.perturbed_only else "clean and perturbed"}
         for m in METRICS

@@ -39,6 +39,7 @@ __all__ = [
     "is_clean",
     "least_stable_samples",
     "moves",
+    "pairs_instability",
     "reference_key",
     "sample_instability",
 ]
@@ -114,7 +115,8 @@ def instability(shift_mean: float | None, flip_rate: float | None) -> float | No
     return (shift_mean or 0.0) + FLIP_WEIGHT_YEARS * (flip_rate or 0.0)
 
 
-def _score(group: Sequence[Move]) -> float | None:
+def pairs_instability(group: Sequence[Move]) -> float | None:
+    """The instability score of a group of pairs (one sample, one condition, …)."""
     shifts = [m.shift for m in group if m.shift is not None]
     flips = [m.flip for m in group if m.flip is not None]
     return instability(sum(shifts) / len(shifts) if shifts else None,
@@ -126,7 +128,7 @@ def sample_instability(pairs: Iterable[Move]) -> dict[str, float]:
     by_sample: dict[str, list[Move]] = {}
     for move in pairs:
         by_sample.setdefault(move.row.sample_id, []).append(move)
-    scores = {sample: _score(group) for sample, group in by_sample.items()}
+    scores = {sample: pairs_instability(group) for sample, group in by_sample.items()}
     return {sample: score for sample, score in scores.items() if score is not None}
 
 

@@ -17,9 +17,15 @@ from typing import Any
 from robustness._exceptions import ConfigError
 from robustness._metrics._accuracy import Interval, Observations, answered_count
 from robustness._metrics._bootstrap import bootstrap_mean_ci, statistic_rng
-from robustness._metrics._definitions import METRICS, metric_table
+from robustness._metrics._definitions import COVERAGE_FLOOR, METRICS, metric_table
 from robustness._metrics._intervals import figure_interval, interval_settings
-from robustness._metrics._pairing import Move, clean_references, is_clean, moves
+from robustness._metrics._pairing import (
+    FLIP_WEIGHT_YEARS,
+    Move,
+    clean_references,
+    is_clean,
+    moves,
+)
 from robustness._metrics._prompts import prompt_sensitivity
 from robustness._metrics._refusals import refusal_by_kind, refusal_table
 from robustness._metrics._results import ConditionFigures, Estimate, ModelFigures
@@ -42,8 +48,18 @@ def summarize(
 
 
 def analysis_settings(*, seed: int = 0, n_boot: int = N_BOOT) -> dict[str, Any]:
-    """The summary's ``intervals`` and ``metrics`` sections: how every figure was made."""
-    return {"intervals": interval_settings(seed=seed, n_boot=n_boot), "metrics": metric_table()}
+    """The summary's ``intervals``, ``metrics`` and ``instability`` sections: how every figure
+    was made, and the score conditions and samples are ranked by."""
+    return {
+        "intervals": interval_settings(seed=seed, n_boot=n_boot),
+        "metrics": metric_table(),
+        "instability": {
+            "definition": f"mean |Δage| + {FLIP_WEIGHT_YEARS:g} × gender flip rate, against the "
+                          "clean answer",
+            "flip_weight_years": FLIP_WEIGHT_YEARS,
+            "coverage_floor": COVERAGE_FLOOR,
+        },
+    }
 
 
 def model_figures(

@@ -52,7 +52,7 @@ def test_public_surface_is_pinned() -> None:
         "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "analysis_settings",
         "bootstrap_mean_ci", "clean_references", "cluster_key", "cs_at", "in_age_group",
         "instability", "is_clean", "least_stable_samples", "mae", "mean_or_none", "metric",
-        "model_figures", "models_from_json", "moves", "p90", "reference_key",
+        "model_figures", "models_from_json", "moves", "p90", "pairs_instability", "reference_key",
         "sample_instability", "statistic_rng", "summarize",
     ]
 
