@@ -15,6 +15,7 @@ from ._gallery import gallery, gallery_legend
 from ._header import header_html
 from ._index import ConditionIndex, index_conditions
 from ._model import ReportData
+from ._extras import comparison_body, slices_body
 from ._refusals import any_refusal, prompt_sensitivity_table, refusal_tables
 from ._style import CSS
 from ._svg import legend
@@ -28,7 +29,8 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 SECTIONS = (
     ("overview", "Overview"), ("glance", "At a glance"), ("benchmark", "Clean benchmark"),
     ("degradation", "Degradation"), ("stability", "Stability map"), ("refusals", "Refusals"),
-    ("prompts", "Prompts"), ("gallery", "Gallery"),
+    ("prompts", "Prompts"), ("slices", "Who is affected"), ("cost", "Quality and cost"),
+    ("gallery", "Gallery"),
 )
 
 # ``ABRow.to_json()`` keys first (the engine's A/B rows), then whatever else a row carries.
@@ -96,6 +98,25 @@ def render_html(data: ReportData) -> str:
         ),
         _refusal_section(data, index, series),
         _prompt_section(data),
+        _section(
+            "slices", "Who is affected",
+            "Each model's figures per subgroup (run with --slice-by COLUMN: age band, gender or "
+            "a dataset column such as ethnicity): accuracy and refusals on the slice's clean "
+            "images, |Δage| and flips over its perturbed images, each with its 95 % interval "
+            "and n. The gap is the worst slice minus the best, in the figure's bad direction, "
+            "among slices with enough items; an interval that includes 0 means the data cannot "
+            "tell the slices apart.",
+            slices_body(data.summary) or '<p class="note">This run was not sliced: pass '
+            '--slice-by COLUMN.</p>',
+        ),
+        _section(
+            "cost", "Quality and cost",
+            "One row per model and prompt: clean accuracy and refusals, stability over every "
+            "perturbed image, then latency percentiles, requests per second one request slot "
+            "sustains, mean tokens per prediction (estimated where the API reported none) and "
+            "cost per 1,000 predictions from the prices you set; unknown when unset.",
+            comparison_body(data.summary),
+        ),
         _gallery_section(data, series),
     ]
     nav = "".join(f'<a href="#{sid}">{esc(label)}</a>' for sid, label in SECTIONS)

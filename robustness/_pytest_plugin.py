@@ -278,7 +278,7 @@ def _write_report(config: pytest.Config, run_id: str) -> None:
 
     plan = config.stash[PLAN]
     assert plan is not None
-    write_report(plan.options.store, Path(path), run_id=run_id)
+    write_report(plan.options.store, Path(path), run_id=run_id, slice_by=plan.options.slice_by)
 
 
 @pytest.hookimpl(hookwrapper=True)

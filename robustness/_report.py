@@ -24,6 +24,7 @@ from PIL import Image
 from perturbations import Boxes
 from reports import Answer, GalleryCell, GallerySample, Header, ReportData, render_html
 
+from ._cost import Prices
 from ._datasets import detect_face, load_dataset, load_image
 from ._exceptions import ConfigError, RobustnessError
 from ._materialize import crop, perturb
@@ -38,6 +39,7 @@ from ._metrics import (
     summarize,
 )
 from ._store import Store
+from ._tradeoff import extend_summary
 from ._types import ItemResult, Sample
 
 __all__ = ["THUMB_MARGIN", "build_report", "write_report"]
@@ -54,7 +56,8 @@ _LICENCE = re.compile(r"licen[cs]e|cc[ -]?by|copyright|public domain", re.IGNORE
 def build_report(
     store_path: str | Path, *, run_id: str | None = None, gallery_samples: int = 8,
     thumb_px: int = 96, ab: list[dict[str, Any]] | None = None,
-    counterexamples: list[dict[str, Any]] | None = None,
+    counterexamples: list[dict[str, Any]] | None = None, slice_by: Sequence[str] = (),
+    prices: Mapping[str, Prices] | None = None,
 ) -> ReportData:
     """Read one run (the latest by default) and assemble everything its report shows.
 
@@ -77,6 +80,7 @@ def build_report(
         config = store.run_config(run_id)
         rows = store.item_rows(run_id)
         results = store.item_results(run_id, rows)
+        extras = store.sample_extras(run_id) if slice_by else {}
     seed = int(config.get("seed", 0))  # type: ignore[call-overload]
     simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
                        | set(config.get("simulated") or []))  # type: ignore[call-overload]
@@ -86,8 +90,11 @@ def build_report(
     for name, figures in models.items():
         figures["simulated"] = name in simulated
     errors = sum(r["outcome"] == "error" for r in rows)
+    comparison = extend_summary(models, rows, results, extras, slice_by=slice_by, prices=prices,
+                                prompt_texts=config.get("prompts") or {}, seed=seed)  # type: ignore[arg-type]
     summary = {"run": {"id": run_id, "requests": len(rows), "errors": errors},
-               "simulated": simulated, "models": models, **analysis_settings(seed=seed)}
+               "simulated": simulated, "models": models, "comparison": comparison,
+               **analysis_settings(seed=seed)}
     pairs = moves(results, clean_references(results))
     picked = _least_stable(pairs, gallery_samples)
     return ReportData(
@@ -107,12 +114,13 @@ def build_report(
 def write_report(
     store_path: str | Path, out_path: str | Path, *, run_id: str | None = None,
     gallery_samples: int = 8, thumb_px: int = 96, ab: list[dict[str, Any]] | None = None,
-    counterexamples: list[dict[str, Any]] | None = None,
+    counterexamples: list[dict[str, Any]] | None = None, slice_by: Sequence[str] = (),
+    prices: Mapping[str, Prices] | None = None,
 ) -> Path:
     """Build a run's report (see ``build_report``), write it as one HTML file; return its path."""
     page = render_html(build_report(
         store_path, run_id=run_id, gallery_samples=gallery_samples, thumb_px=thumb_px, ab=ab,
-        counterexamples=counterexamples,
+        counterexamples=counterexamples, slice_by=slice_by, prices=prices,
     ))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)

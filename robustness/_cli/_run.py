@@ -76,7 +76,8 @@ def run(**kwargs: Any) -> None:
     else:
         print_result(result, json_path)
         if report_path is not None:
-            written = write_report(options.store, report_path, run_id=result.run_id)
+            written = write_report(options.store, report_path, run_id=result.run_id,
+                                   slice_by=options.slice_by, prices=dict(options.prices))
             out.print(f"report written to {written}")
 
 
