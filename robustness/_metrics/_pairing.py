@@ -133,6 +133,11 @@ def sample_instability(pairs: Iterable[Move]) -> dict[str, float]:
 
 
 def least_stable_samples(pairs: Iterable[Move], count: int | None = None) -> list[tuple[str, float]]:
-    """Samples by instability score, highest first (ties by sample id), with their scores."""
-    ranked = sorted(sample_instability(pairs).items(), key=lambda item: (-item[1], item[0]))
+    """Samples by instability score, highest first, with their scores.
+
+    Scores equal to 1e-9 tie (two sums of the same numbers in another order may differ in the
+    last bit), and ties go by sample id, so the ranking does not depend on the rows' order.
+    """
+    ranked = sorted(sample_instability(pairs).items(),
+                    key=lambda item: (-round(item[1], 9), item[0]))
     return ranked if count is None else ranked[:count]
