@@ -1,7 +1,8 @@
-"""Terminal tables for the summary's slices and its quality-against-cost comparison.
+"""Terminal tables for the summary's slices and its one quality-against-cost comparison.
 
-Each table fits an 80-column terminal whole: an interval sits under its figure in the same cell,
-and the comparison is printed as two stacked blocks (quality, then cost) of the same rows.
+Both are ``StackedTable``s (``robustness._tables``): on a wide terminal the comparison is one
+table with quality and cost side by side; on a narrow one its columns stack into blocks, the
+model column repeated, and no figure is ever cut.
 """
 
 from __future__ import annotations
@@ -9,92 +10,73 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from rich import box
-from rich.table import Table
-
 from ._metrics import metric
 from ._slices import SLICE_METRICS
+from ._tables import StackedTable
 
-__all__ = ["comparison_tables", "extra_tables", "slice_table"]
+__all__ = ["comparison_table", "extra_tables", "slice_table"]
 
-_RATES = {name for name in SLICE_METRICS if metric(name).unit == "share"}
-_LABELS = {name: metric(name).label for name in SLICE_METRICS}
+_COST = (("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"), ("requests_per_s", "req/s"),
+         ("tokens_in", "tok in"), ("tokens_out", "tok out"))
 
 
-def extra_tables(summary: Mapping[str, Any]) -> list[Table]:
+def extra_tables(summary: Mapping[str, Any]) -> list[StackedTable]:
     """Every slice table of every model and prompt, then the comparison."""
     tables = []
     for model, figures in summary["models"].items():
         for prompt, by_column in (figures.get("slices_by_prompt") or {}).items():
-            for table in by_column.values():
-                tables.append(slice_table(model, prompt, table))
+            tables += [slice_table(model, prompt, table) for table in by_column.values()]
     if summary.get("comparison"):
-        tables += comparison_tables(summary["comparison"])
+        tables.append(comparison_table(summary["comparison"]))
     return tables
 
 
-def _figure(name: str, value: float | None, ci: list[float] | None = None) -> str:
+def _cell(name: str, value: float | None, ci: list[float] | None = None) -> str:
     if value is None:
         return "–"
-    scale, unit = (100.0, "%") if name in _RATES else (1.0, "")
-    text = f"{_short(scale * value)}{unit}" if unit else f"{value:.2f}"
+    share = metric(name).unit == "share"
+    text = f"{100 * value:.1f}%" if share else f"{value:.2f}"
     if ci:
-        text += f"\n[{_short(scale * ci[0])}, {_short(scale * ci[1])}]"
+        low, high = (100 * ci[0], 100 * ci[1]) if share else ci
+        text += f" [{low:.1f}, {high:.1f}]" if share else f" [{low:.2f}, {high:.2f}]"
     return text
 
 
-def _short(value: float) -> str:
-    """One decimal, none for a whole number: "[47.8, 100]" keeps a cell narrow."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def slice_table(model: str, prompt: str, table: Mapping[str, Any]) -> Table:
-    """One model and prompt by one column: each slice's figures, then the gaps as a caption."""
-    names = [n for n in _LABELS if n != "refusal_rate" or any(
-        (g.get("refusal_rate") or 0) > 0 for g in table["groups"])]
+def slice_table(model: str, prompt: str, table: Mapping[str, Any]) -> StackedTable:
+    """One model and prompt by one column: each slice's figures and n, then the gaps."""
     arm = f"{model}, prompt {prompt}" if prompt else model
-    gaps = [f"{_LABELS[name]} gap {_figure(name, gap['gap'], gap['gap_ci']).replace(chr(10), ' ')}"
-            f" ({gap['worst']} vs {gap['best']})" for name, gap in table["gaps"].items()]
-    caption = ("Clean figures over each slice's clean items, |Δage| and flips over its perturbed "
-               f"items; 95 % intervals. Gaps (worst vs best slice of ≥ {table['min_slice_n']} "
-               "items): " + ("; ".join(gaps) if gaps else "none (too few items per slice)"))
-    out = Table(title=f"Who is affected: {arm}, by {table['column']}", title_justify="left",
-                caption=caption, caption_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    out.add_column(table["column"], overflow="fold", min_width=10)
-    out.add_column("n", justify="right")
-    for name in names:
-        out.add_column(_LABELS[name], justify="right")
+    gaps = [f"{metric(name).label} {_cell(name, gap['gap'], gap['gap_ci'])} "
+            f"({gap['worst']} vs {gap['best']}, n={gap['n']})"
+            for name, gap in table["gaps"].items()]
+    counts = list(dict.fromkeys(metric(name).n_key for name in SLICE_METRICS))
+    headers = ["slice", "n", "samples", *(metric(n).label for n in SLICE_METRICS), *counts]
+    out = StackedTable(
+        title=f"Who is affected: {arm}, by {table['column']}", headers=headers,
+        right=frozenset(headers[1:]),
+        caption=("Clean figures (MAE, gender, refused) over each slice's clean items, |Δage| "
+                 "and flips over its perturbed items pooled; 95 % intervals. Gap, worst minus "
+                 f"best slice of ≥ {table['min_slice_n']} items: "
+                 + ("; ".join(gaps) if gaps else "none (too few items per slice)")))
     for group in table["groups"]:
-        out.add_row(group["value"], f"{group['n']}\n{group['samples']} smp",
-                    *(_figure(name, group[name], group.get(f"{name}_ci")) for name in names))
+        out.add_row(group["value"], str(group["n"]), str(group["samples"]),
+                    *(_cell(n, group[n], group.get(f"{n}_ci")) for n in SLICE_METRICS),
+                    *(str(group[key]) for key in counts))
     return out
 
 
-def comparison_tables(rows: list[Mapping[str, Any]]) -> list[Table]:
-    """The comparison, as two blocks of the same rows: quality, then latency and cost."""
-    quality = Table(title="Comparison 1/2, quality: clean MAE, gender accuracy and refusals; "
-                          "|Δage| and flips over every perturbed item", title_justify="left",
-                    box=box.SIMPLE_HEAD, pad_edge=False)
-    cost = Table(title="Comparison 2/2, cost: latency, requests per second per request slot, "
-                       "mean tokens per prediction, cost per 1,000 predictions",
-                 title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    quality.add_column("model", overflow="fold", min_width=14)
-    cost.add_column("model", overflow="fold", min_width=14)
-    for name in _LABELS:
-        quality.add_column(_LABELS[name], justify="right")
-    for header in ("p50 ms", "p95 ms", "req/s", "tok in", "tok out", "cost/1k"):
-        cost.add_column(header, justify="right")
+def comparison_table(rows: list[Mapping[str, Any]]) -> StackedTable:
+    """Quality and cost side by side, one row per model and prompt."""
+    quality = SLICE_METRICS
+    headers = ["model", *(metric(n).label for n in quality), *(h for _, h in _COST), "cost/1k"]
+    table = StackedTable(
+        title="Quality and cost: clean MAE, gender accuracy and refusals; |Δage| and flips over "
+              "every perturbed item; latency, requests/s per request slot, mean tokens per "
+              "prediction, cost per 1,000 predictions (your prices)",
+        headers=headers, right=frozenset(headers[1:]))
     for row in rows:
-        label = row["model"] + (f"\n{row['prompt']}" if row["prompt"] else "") + (
-            "\nSIMULATED" if row["simulated"] else "")
-        quality.add_row(label, *(_figure(name, row[name], row.get(f"{name}_ci"))
-                                 for name in _LABELS))
-        cost.add_row(label, *(_plain(row[key]) for key in (
-            "latency_p50_ms", "latency_p95_ms", "requests_per_s", "tokens_in", "tokens_out")),
-            "unknown" if row["cost_per_1k"] is None else f"{row['cost_per_1k']:.4g}")
-    return [quality, cost]
-
-
-def _plain(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+        label = row["model"] + (f" {row['prompt']}" if row["prompt"] else "") + (
+            " (SIMULATED)" if row["simulated"] else "")
+        table.add_row(label, *(_cell(n, row[n], row.get(f"{n}_ci")) for n in quality),
+                      *("–" if row[key] is None else f"{row[key]:.1f}" for key, _ in _COST),
+                      "unknown" if row["cost_per_1k"] is None else f"{row['cost_per_1k']:.4g}")
+    return table

@@ -32,6 +32,7 @@ from ._exceptions import ConfigError
 from ._metrics import Estimate, Metric, clean_references, is_clean, metric, moves, statistic_rng
 from ._metrics._accuracy import Observations
 from ._metrics._intervals import LEVEL, figure_interval
+from ._store import Store
 from ._types import ItemResult
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "check_slice_columns",
     "group_figures",
     "slice_tables",
+    "stored_slices",
 ]
 
 # (label, lowest age, highest age) in whole years.
@@ -151,6 +153,16 @@ def slice_tables(
     return tables
 
 
+def stored_slices(store: Store, run_id: str, columns: Sequence[str], *, seed: int = 0
+                  ) -> dict[str, dict[str, Any]]:
+    """A stored run's slices as JSON, by arm (``model`` or ``model/prompt``) then column."""
+    extras = store.sample_extras(run_id)
+    check_slice_columns(columns, extras.values())
+    tables = slice_tables(store.item_results(run_id), extras, columns, seed=seed)
+    return {(f"{model}/{prompt}" if prompt else model): {c: t.to_json() for c, t in by.items()}
+            for model, by_prompt in tables.items() for prompt, by in by_prompt.items()}
+
+
 def _value(row: ItemResult, column: str, extras: Mapping[str, Mapping[str, str]]) -> str:
     if column == "age_band":
         return age_band(row.age_true)
@@ -219,7 +231,7 @@ def _gap(figure: Metric, observed: Mapping[str, Observations], *, n_boot: int,
     ranked = sorted(means, key=lambda v: (means[v], v), reverse=figure.higher_is_better)
     best, worst = ranked[0], ranked[-1]
     sign = -1.0 if figure.higher_is_better else 1.0
-    value = sign * (means[worst] - means[best])
+    value = sign * (means[worst] - means[best]) + 0.0  # + 0.0: no "-0.0"
     ci, method = _gap_interval(observed[worst], observed[best], sign, figure, n_boot, rng)
     n = len(observed[worst].values) + len(observed[best].values)
     return SliceGap(figure.name, best, worst, Estimate(value, n, ci, method))
@@ -253,5 +265,5 @@ def _gap_interval(worst: Observations, best: Observations, sign: float, figure: 
     low, high = confint_proportions_2indep(
         float(worst.values.mean()) * n_worst, n_worst, float(best.values.mean()) * n_best, n_best,
         method="newcomb", compare="diff", alpha=1.0 - LEVEL)
-    bounds = sorted((sign * float(low), sign * float(high)))
+    bounds = sorted((sign * float(low) + 0.0, sign * float(high) + 0.0))
     return (bounds[0], bounds[1]), "newcombe-clusters"
