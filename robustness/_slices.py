@@ -13,8 +13,9 @@ across conditions. The **gap** of a figure is between its best and worst slice (
 least ``MIN_SLICE_N`` items in that figure; ``unknown`` never counts), signed so that it is the
 worst minus the best in the figure's bad direction. Its 95 % interval is a stratified cluster
 bootstrap: each of the two slices' subjects (else samples) are resampled within the slice; where
-that degenerates for a rate (both slices all right, say), Newcombe's hybrid score interval of the
-difference at the slices' cluster counts. The interval is of the difference between those two
+either slice's resamples cannot spread for a rate (a slice with no flips, or all right), Newcombe's
+hybrid score interval of the difference at the slices' cluster counts: a slice that never flips in
+this sample is not evidence that it never does. The interval is of the difference between those two
 slices; choosing them as the extremes is not itself resampled.
 """
 
@@ -251,7 +252,10 @@ def _gap_interval(worst: Observations, best: Observations, sign: float, figure: 
                   n_boot: int, rng: np.random.Generator
                   ) -> tuple[tuple[float, float] | None, str | None]:
     worst_means, best_means = _cluster_means(worst, n_boot, rng), _cluster_means(best, n_boot, rng)
-    if worst_means is not None and best_means is not None:
+    spread = worst_means is not None and best_means is not None and (
+        figure.statistic != "rate" or (np.ptp(worst_means) > 0 and np.ptp(best_means) > 0))
+    if spread:
+        assert worst_means is not None and best_means is not None
         tail = 50.0 * (1.0 - LEVEL)
         low, high = np.percentile(sign * (worst_means - best_means), [tail, 100.0 - tail])
         if high > low or figure.statistic != "rate":
