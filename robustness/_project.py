@@ -98,6 +98,13 @@ def thresholds_table() -> str:
         shown = f"[{', '.join(_number(v) for v in value)}]" if isinstance(value, tuple) else (
             _number(value))
         lines.append(f"# {field.name} = {shown}")
+    lines += [
+        "",
+        "# Prices for the cost per 1,000 predictions (none are built in; money per 1M tokens):",
+        '# [tool.robustness.prices."chatgpt4v"]',
+        "# input = 2.50",
+        "# output = 10.00",
+    ]
     return "\n".join(lines) + "\n"
 
 

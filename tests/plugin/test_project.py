@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from robustness._checks import DEFAULTS, load_thresholds
+from robustness._cost import Prices, load_prices
 from robustness._cli._init import init_command
 
 REPO = Path(__file__).resolve().parents[2]
@@ -84,12 +85,17 @@ def test_init_writes_every_default_threshold_and_overwrites_nothing(tmp_path: Pa
                              "checks)")
     pyproject = tmp_path / "pyproject.toml"
     # Each threshold is listed once, commented out; uncommented, the lines read as the defaults.
-    settings = [line[2:] for line in pyproject.read_text().splitlines()
-                if re.fullmatch(r"# \w+ = .+", line)]
+    thresholds, prices = pyproject.read_text().split("\n\n")
+    settings = [line[2:] for line in thresholds.splitlines() if re.fullmatch(r"# \w+ = .+", line)]
     assert sorted(line.split(" = ")[0] for line in settings) == sorted(
         field.name for field in fields(DEFAULTS))
     (tmp_path / "uncommented.toml").write_text("[tool.robustness]\n" + "\n".join(settings))
     assert load_thresholds(tmp_path / "uncommented.toml").resolve("m") == DEFAULTS
+    # The prices example, uncommented, is a valid prices table.
+    (tmp_path / "prices.toml").write_text("\n".join(
+        line[2:] for line in prices.splitlines()
+        if line.startswith("# [") or re.fullmatch(r"# \w+ = .+", line)))
+    assert load_prices(tmp_path / "prices.toml") == {"chatgpt4v": Prices(2.5, 10.0)}
     assert tomllib.loads(pyproject.read_text()) == {"tool": {"robustness": {}}}
 
     (tmp_path / "robustness" / "test_robustness.py").write_text("# mine\n")
