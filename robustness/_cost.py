@@ -83,7 +83,7 @@ class CostFigures:
 
 
 def load_prices(pyproject: Path | None) -> dict[str, Prices]:
-    """``[tool.robustness.prices."MODEL"]`` tables (``input``, ``output``); a bad one names itself."""
+    """``[tool.robustness.prices."MODEL"]`` (``input``, ``output``); a bad one names itself."""
     if pyproject is None or not pyproject.is_file():
         return {}
     try:

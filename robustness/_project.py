@@ -20,7 +20,7 @@ from ._exceptions import ConfigError
 
 __all__ = ["InitResult", "find_pyproject", "init_project"]
 
-CHECKS_MODULE = '''"""The agegender-robustness checks, run by `pytest robustness/ --model NAME --dataset PATH`.
+CHECKS_MODULE = '''"""The agegender-robustness checks: `pytest robustness/ --model NAME`.
 
 Written by `robustness init`. The checks live in the installed suite; importing them here is
 what makes pytest collect them in this folder, with the thresholds of this project's

@@ -252,6 +252,7 @@ def robustness_search(robustness_evaluation: Evaluation, request: pytest.Fixture
     if budget <= 0:
         pytest.skip("the counterexample search is off: pass --counterexample-budget N")
     plan = config.stash[PLAN]
+    assert plan is not None  # the search only runs with --model, which plans the run
     table = config.stash[THRESHOLDS]
 
     def run(case: Any) -> list[str]:

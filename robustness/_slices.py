@@ -211,7 +211,10 @@ def group_figures(
     for name in SLICE_METRICS:
         figure = metric(name)
         obs = figure.observe([] if figure.perturbed_only else clean, pairs)
-        ci, method = figure_interval(obs.values, obs.clusters, figure.statistic, n_boot=n_boot,
+        # SLICE_METRICS has no p90: every figure is a rate or a mean.
+        ci, method = figure_interval(obs.values, obs.clusters,
+                                     "rate" if figure.statistic == "rate" else "mean",
+                                     n_boot=n_boot,
                                      rng=statistic_rng(seed, *key, name))
         observed[name] = obs
         figures[name] = Estimate(figure.value(obs), len(obs.values), ci, method)
@@ -245,7 +248,7 @@ def _cluster_means(obs: Observations, n_boot: int, rng: np.random.Generator) -> 
     if len(sums) < 2:
         return None
     draw = rng.integers(0, len(sums), size=(n_boot, len(sums)))
-    return sums[draw].sum(axis=1) / counts[draw].sum(axis=1)
+    return np.asarray(sums[draw].sum(axis=1) / counts[draw].sum(axis=1), dtype=float)
 
 
 def _gap_interval(worst: Observations, best: Observations, sign: float, figure: Metric,

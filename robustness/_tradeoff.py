@@ -51,8 +51,8 @@ def _comparison(models: Mapping[str, Mapping[str, Any]], results: Sequence[ItemR
                 seed: int, n_boot: int) -> list[dict[str, Any]]:
     references = clean_references(results)
     by_arm: dict[tuple[str, str], list[ItemResult]] = {}
-    for row in results:
-        by_arm.setdefault((row.model, row.prompt), []).append(row)
+    for item in results:
+        by_arm.setdefault((item.model, item.prompt), []).append(item)
     table = []
     for model, figures in models.items():
         for prompt, clean in figures["clean_by_prompt"].items():

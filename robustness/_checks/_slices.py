@@ -26,8 +26,8 @@ def slice_bounds(table: Mapping[str, Any], thresholds: Thresholds
     for name, gap in table["gaps"].items():
         years = metric(name).unit == "years"
         block[f"{name}_gap"], block[f"{name}_gap_ci"] = gap["gap"], gap["gap_ci"]
-        bounds.append((f"{name}_gap", f"{metric(name).label} gap, {gap['worst']} vs {gap['best']} (n={gap['n']})",
-                       f"{name}_gap_ci",
+        label = f"{metric(name).label} gap, {gap['worst']} vs {gap['best']} (n={gap['n']})"
+        bounds.append((f"{name}_gap", label, f"{name}_gap_ci",
                        thresholds.slice_gap_max if years else thresholds.slice_rate_gap_max,
                        "max", "slice_gap_max" if years else "slice_rate_gap_max"))
     if not bounds:

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from robustness._checks import DEFAULTS, load_thresholds
-from robustness._cost import Prices, load_prices
 from robustness._cli._init import init_command
+from robustness._cost import Prices, load_prices
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = ("--limit", "4", "--perturbations", "jpeg,hflip", "--severities", "1")
