@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from metrics_rows import row
 from scipy.stats import beta
 
-from metrics_rows import row
 from robustness._metrics import METRICS, analysis_settings, bootstrap_mean_ci, cs_at, summarize
 from robustness._metrics._intervals import figure_interval
 from robustness._types import ItemResult

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from metrics_rows import row
+
 from robustness._metrics import (
     FLIP_WEIGHT_YEARS,
     clean_references,
