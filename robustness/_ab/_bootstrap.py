@@ -15,8 +15,9 @@ It is ``scipy.stats.bootstrap(method="BCa")`` over per-cluster sums and counts
   the acceleration describes the same sampling unit the resample draws.
 
 BCa is degenerate when every resample gives the same value, when no resample falls on one side of
-the estimate (``z0`` infinite), or when SciPy's adjusted levels are undefined (NaN). Then the percentile interval is returned and the reason is given in ``note``. Fewer
-than two clusters give no interval at all: one cluster says nothing about spread.
+the estimate (``z0`` infinite), or when SciPy's adjusted levels are undefined (NaN). Then the
+percentile interval is returned and the reason is given in ``note``. Fewer than two clusters give
+no interval at all: one cluster says nothing about spread.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ age_shift     perturbed pairs where both arms' answers have a shift from  |age â
 "Answered" follows the metrics module: outcome ``answer`` or ``partial``; a refused answer is
 never imputed. The clean reference of each arm's answer is the one ``robustness._metrics`` pairs it
 with (same model, prompt, sample, input mode, repeat; clean replicate 0), so an arm's |Î”age| here is
-the summary's whenever both arms answered the same items. ``age_shift`` needs no label, so it is the one comparison an unlabelled folder has
-besides refusals.
+the summary's whenever both arms answered the same items. ``age_shift`` needs no label, so it is
+the one comparison an unlabelled folder has besides refusals.
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ SAMPLES = 3
 
 def search_case(case: Case, evaluation: Evaluation, plan: RunPlan, thresholds: Thresholds, *,
                 budget: int, folder: Path) -> list[str]:
-    """Search the case's least stable samples; fail when a change below the size bound breaks one."""
+    """Search the case's least stable samples; fail when a change below the size bound breaks
+    one."""
     job = next(j for j in plan.jobs if j.model.name == case.model and j.prompt_id == case.prompt)
     samples = {s.id: s for s in plan.dataset.samples}
     found: list[Counterexample] = []

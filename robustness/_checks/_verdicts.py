@@ -79,15 +79,13 @@ def check(case: Case, evaluation: Evaluation, thresholds: Thresholds) -> list[st
         block, bounds = slice_bounds(table, thresholds)
         return _bounds(case, block, evaluation, bounds)
     if case.kind == "prompts":
-        block = dict(model.prompt_sensitivity or {})
-        return _bounds(case, block, evaluation, [
+        return _bounds(case, dict(model.prompt_sensitivity or {}), evaluation, [
             ("age_sd_mean", "age SD across prompts", "age_sd_mean_ci",
              thresholds.prompt_age_sd_max, "max", "prompt_age_sd_max"),
             ("gender_disagreement_rate", "gender disagreement across prompts", None,
              thresholds.prompt_gender_disagreement_max, "max", "prompt_gender_disagreement_max"),
         ])
-    block = dict(model.clean_by_prompt[case.prompt].retest or {})
-    return _bounds(case, block, evaluation, [
+    return _bounds(case, dict(model.clean_by_prompt[case.prompt].retest or {}), evaluation, [
         ("age_sd_mean", "age SD across repeats", "age_sd_mean_ci", thresholds.retest_age_sd_max,
          "max", "retest_age_sd_max"),
         ("gender_change_rate", "gender change across repeats", None,
@@ -109,7 +107,7 @@ def _figures(case: Case, block: ConditionFigures, evaluation: Evaluation,
              bounds: list[tuple[str, float, str, str]]) -> list[str]:
     """``_bounds`` over metric-table figures: the value, its interval, its n, its coverage."""
     flat: dict[str, Any] = {}
-    rows = []
+    rows: list[tuple[str, str, str | None, float, str, str]] = []
     for name, limit, side, setting in bounds:
         estimate, title = block.estimate(name), metric(name).title
         flat[name], flat[f"{name}_ci"] = estimate.value, estimate.ci
@@ -124,7 +122,8 @@ def _figures(case: Case, block: ConditionFigures, evaluation: Evaluation,
 def _bounds(case: Case, block: dict[str, Any], evaluation: Evaluation,
             bounds: list[tuple[str, str, str | None, float, str, str]],
             low_coverage: str | bool = False) -> list[str]:
-    passed, failed = [], []
+    passed: list[str] = []
+    failed: list[str] = []
     for key, label, ci_key, limit, side, setting in bounds:
         value = block.get(key)
         if value is None:
@@ -135,7 +134,8 @@ def _bounds(case: Case, block: dict[str, Any], evaluation: Evaluation,
                                             else "")
         bad = value > limit if side == "max" else value < limit
         sign = ">" if side == "max" else "<"
-        line = f"{shown} {sign if bad else ('≤' if side == 'max' else '≥')} {_num(limit)} ({setting})"
+        held = "≤" if side == "max" else "≥"
+        line = f"{shown} {sign if bad else held} {_num(limit)} ({setting})"
         (failed if bad else passed).append(line)
     if low_coverage:
         (failed if failed else passed).append(f"low coverage: {low_coverage}")

@@ -159,7 +159,8 @@ def metric(name: str) -> Metric:
 def metric_table() -> dict[str, dict[str, str]]:
     """The table as plain data, for ``summary.json`` and the report."""
     return {
-        m.name: {"label": m.label, "title": m.title, "unit": m.unit, "definition": m.definition, "over": m.over,
+        m.name: {"label": m.label, "title": m.title, "unit": m.unit,
+                 "definition": m.definition, "over": m.over,
                  "n_key": m.n_key, "interval": m.interval,
                  "conditions": "perturbed only" if m.perturbed_only else "clean and perturbed"}
         for m in METRICS

@@ -132,7 +132,9 @@ def sample_instability(pairs: Iterable[Move]) -> dict[str, float]:
     return {sample: score for sample, score in scores.items() if score is not None}
 
 
-def least_stable_samples(pairs: Iterable[Move], count: int | None = None) -> list[tuple[str, float]]:
+def least_stable_samples(
+    pairs: Iterable[Move], count: int | None = None
+) -> list[tuple[str, float]]:
     """Samples by instability score, highest first, with their scores.
 
     Scores equal to 1e-9 tie (two sums of the same numbers in another order may differ in the
