@@ -13,7 +13,7 @@ from prompts import PromptVariant, load_variants
 
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
-from ._metrics import analysis_settings, summarize
+from ._metrics import run_summary_of
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._seeding import stable_hash
@@ -176,24 +176,18 @@ def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) ->
     flagged in their own block, so no reader mistakes them for a real model's figures.
     """
     rows = store.item_rows(run_id)
-    simulated = sorted({str(row["model"]) for row in rows if row["simulated"]})
-    models = summarize(store.item_results(run_id, rows), seed=seed)
-    for name, figures in models.items():
-        figures["simulated"] = name in simulated
-    return {
-        "run": {
-            "id": run_id,
-            "requests": stats.requests,
-            "model_calls": stats.model_calls,
-            "cache_hits": stats.cache_hits,
-            "errors": stats.errors,
-            "seconds": round(stats.seconds, 3),
-            "stopped_at_budget": stats.stopped_at_budget,
-        },
-        "simulated": simulated,
-        "models": models,
-        **analysis_settings(seed=seed),
+    simulated = {str(row["model"]) for row in rows if row["simulated"]}
+    run = {
+        "id": run_id,
+        "requests": stats.requests,
+        "model_calls": stats.model_calls,
+        "cache_hits": stats.cache_hits,
+        "errors": stats.errors,
+        "seconds": round(stats.seconds, 3),
+        "stopped_at_budget": stats.stopped_at_budget,
     }
+    results = store.item_results(run_id, rows)
+    return run_summary_of(results, run=run, simulated=simulated, seed=seed).to_json()
 
 
 EXPORT_COLUMNS = (

@@ -30,12 +30,11 @@ from ._materialize import crop, perturb
 from ._metrics import (
     CS_YEARS,
     Move,
-    analysis_settings,
     clean_references,
     least_stable_samples,
     moves,
     pairs_instability,
-    summarize,
+    run_summary_of,
 )
 from ._store import Store
 from ._types import ItemResult, Sample
@@ -82,12 +81,9 @@ def build_report(
                        | set(config.get("simulated") or []))  # type: ignore[call-overload]
     # ``run_summary`` needs the live RunStats of an invocation; a report is made after the fact,
     # so it summarises the same way and counts what the store can tell (items, errors).
-    models = summarize(results, seed=seed)
-    for name, figures in models.items():
-        figures["simulated"] = name in simulated
     errors = sum(r["outcome"] == "error" for r in rows)
-    summary = {"run": {"id": run_id, "requests": len(rows), "errors": errors},
-               "simulated": simulated, "models": models, **analysis_settings(seed=seed)}
+    summary = run_summary_of(results, run={"id": run_id, "requests": len(rows), "errors": errors},
+                             simulated=simulated, seed=seed).to_json()
     pairs = moves(results, clean_references(results))
     picked = _least_stable(pairs, gallery_samples)
     return ReportData(
