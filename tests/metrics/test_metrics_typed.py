@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from metrics_rows import row
+
 from robustness._metrics import RunSummary, model_figures, run_summary_of
 from robustness._types import ItemResult
 
