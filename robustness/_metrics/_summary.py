@@ -151,7 +151,7 @@ def _model(
         {prompt: b.value("mae") for prompt, b in clean_by_prompt.items()},
         keyed(("prompt_sensitivity",)),
     )
-    blocks = [b.to_json() for b in [*clean_by_prompt.values(), *conditions]]
-    return ModelFigures(model=model, clean_by_prompt=clean_by_prompt,
-                        conditions=tuple(conditions), prompt_sensitivity=sensitivity,
-                        refusals=tuple(refusal_table(blocks)))
+    return ModelFigures(
+        model=model, clean_by_prompt=clean_by_prompt, conditions=tuple(conditions),
+        prompt_sensitivity=sensitivity,
+        refusals=tuple(refusal_table([*clean_by_prompt.values(), *conditions])))
