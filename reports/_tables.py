@@ -36,9 +36,10 @@ def _with_ci(value: object, interval: object, n: object, *, pct: bool) -> str:
 def figure_cell(block: Mapping[str, Any], name: str, metrics: Mapping[str, Any]) -> str:
     """One figure of a summary block as a cell body: value, interval and n, per its metric."""
     definition = metrics.get(name, {})
+    # A summary without a metric table (an older JSON) still renders: MAE in years, rates in %.
+    unit = definition.get("unit", "years" if name == "mae" else "share")
     return _with_ci(block.get(name), block.get(f"{name}_ci"),
-                    block.get(definition.get("n_key", "")),
-                    pct=definition.get("unit", "share" if name != "mae" else "years") == "share")
+                    block.get(definition.get("n_key", "")), pct=unit == "share")
 
 
 def metric_header(name: str, metrics: Mapping[str, Any]) -> str:

@@ -14,13 +14,13 @@ from prompts import PromptVariant, load_variants
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
 from ._cost import Prices
-from ._metrics import analysis_settings, summarize
+from ._metrics import run_summary_of
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._seeding import stable_hash
 from ._slices import check_slice_columns
 from ._store import Store
-from ._tradeoff import extend_summary
+from ._tradeoff import with_slices_and_cost
 
 __all__ = [
     "DEFAULT_STORE",
@@ -186,30 +186,22 @@ def run_summary(
     flagged in their own block, so no reader mistakes them for a real model's figures.
     """
     rows = store.item_rows(run_id)
-    simulated = sorted({str(row["model"]) for row in rows if row["simulated"]})
-    results = store.item_results(run_id, rows)
-    models = summarize(results, seed=seed)
-    for name, figures in models.items():
-        figures["simulated"] = name in simulated
-    prompt_texts = store.run_config(run_id).get("prompts") or {}
-    comparison = extend_summary(
-        models, rows, results, store.sample_extras(run_id) if slice_by else {},
-        slice_by=slice_by, prices=prices, prompt_texts=prompt_texts, seed=seed)  # type: ignore[arg-type]
-    return {
-        "run": {
-            "id": run_id,
-            "requests": stats.requests,
-            "model_calls": stats.model_calls,
-            "cache_hits": stats.cache_hits,
-            "errors": stats.errors,
-            "seconds": round(stats.seconds, 3),
-            "stopped_at_budget": stats.stopped_at_budget,
-        },
-        "simulated": simulated,
-        "models": models,
-        "comparison": comparison,
-        **analysis_settings(seed=seed),
+    simulated = {str(row["model"]) for row in rows if row["simulated"]}
+    run = {
+        "id": run_id,
+        "requests": stats.requests,
+        "model_calls": stats.model_calls,
+        "cache_hits": stats.cache_hits,
+        "errors": stats.errors,
+        "seconds": round(stats.seconds, 3),
+        "stopped_at_budget": stats.stopped_at_budget,
     }
+    results = store.item_results(run_id, rows)
+    return with_slices_and_cost(
+        run_summary_of(results, run=run, simulated=simulated, seed=seed), rows, results,
+        store.sample_extras(run_id) if slice_by else {}, slice_by=slice_by, prices=prices,
+        prompt_texts=store.run_config(run_id).get("prompts") or {},  # type: ignore[arg-type]
+        seed=seed)
 
 
 EXPORT_COLUMNS = (

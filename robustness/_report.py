@@ -31,15 +31,14 @@ from ._materialize import crop, perturb
 from ._metrics import (
     CS_YEARS,
     Move,
-    analysis_settings,
     clean_references,
     least_stable_samples,
     moves,
     pairs_instability,
-    summarize,
+    run_summary_of,
 )
 from ._store import Store
-from ._tradeoff import extend_summary
+from ._tradeoff import with_slices_and_cost
 from ._types import ItemResult, Sample
 
 __all__ = ["THUMB_MARGIN", "build_report", "write_report"]
@@ -86,15 +85,12 @@ def build_report(
                        | set(config.get("simulated") or []))  # type: ignore[call-overload]
     # ``run_summary`` needs the live RunStats of an invocation; a report is made after the fact,
     # so it summarises the same way and counts what the store can tell (items, errors).
-    models = summarize(results, seed=seed)
-    for name, figures in models.items():
-        figures["simulated"] = name in simulated
     errors = sum(r["outcome"] == "error" for r in rows)
-    comparison = extend_summary(models, rows, results, extras, slice_by=slice_by, prices=prices,
-                                prompt_texts=config.get("prompts") or {}, seed=seed)  # type: ignore[arg-type]
-    summary = {"run": {"id": run_id, "requests": len(rows), "errors": errors},
-               "simulated": simulated, "models": models, "comparison": comparison,
-               **analysis_settings(seed=seed)}
+    summary = with_slices_and_cost(
+        run_summary_of(results, run={"id": run_id, "requests": len(rows), "errors": errors},
+                       simulated=simulated, seed=seed),
+        rows, results, extras, slice_by=slice_by, prices=prices,
+        prompt_texts=config.get("prompts") or {}, seed=seed)  # type: ignore[arg-type]
     pairs = moves(results, clean_references(results))
     picked = _least_stable(pairs, gallery_samples)
     return ReportData(

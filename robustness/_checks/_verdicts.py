@@ -113,15 +113,14 @@ def _figures(case: Case, block: ConditionFigures, evaluation: Evaluation,
         flat[name], flat[f"{name}_ci"] = estimate.value, estimate.ci
         shown = f"{title} (n={estimate.n})"
         rows.append((name, shown, f"{name}_ci", limit, side, setting))
-    lines = _bounds(case, flat, evaluation, rows, low_coverage=block.low_coverage and (
-        f"answered {block.answered} of {block.n} items (under {COVERAGE_FLOOR:.0%}): these "
-        "figures describe the items it chose to answer"))
-    return lines
+    warning = (f"answered {block.answered} of {block.n} items (under {COVERAGE_FLOOR:.0%}): "
+               "these figures describe the items it chose to answer") if block.low_coverage else ""
+    return _bounds(case, flat, evaluation, rows, low_coverage=warning)
 
 
 def _bounds(case: Case, block: dict[str, Any], evaluation: Evaluation,
             bounds: list[tuple[str, str, str | None, float, str, str]],
-            low_coverage: str | bool = False) -> list[str]:
+            low_coverage: str = "") -> list[str]:
     passed: list[str] = []
     failed: list[str] = []
     for key, label, ci_key, limit, side, setting in bounds:

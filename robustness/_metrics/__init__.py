@@ -18,6 +18,7 @@ from robustness._metrics._pairing import (
     FLIP_WEIGHT_YEARS,
     Move,
     clean_references,
+    compare_answers,
     instability,
     is_clean,
     least_stable_samples,
@@ -30,10 +31,17 @@ from robustness._metrics._results import (
     ConditionFigures,
     Estimate,
     ModelFigures,
+    RunSummary,
     models_from_json,
 )
 from robustness._metrics._stability import p90
-from robustness._metrics._summary import N_BOOT, analysis_settings, model_figures, summarize
+from robustness._metrics._summary import (
+    N_BOOT,
+    analysis_settings,
+    model_figures,
+    run_summary_of,
+    summarize,
+)
 
 __all__ = [
     "COVERAGE_FLOOR",
@@ -46,10 +54,12 @@ __all__ = [
     "Metric",
     "ModelFigures",
     "Move",
+    "RunSummary",
     "analysis_settings",
     "bootstrap_mean_ci",
     "clean_references",
     "cluster_key",
+    "compare_answers",
     "cs_at",
     "in_age_group",
     "instability",
@@ -64,6 +74,7 @@ __all__ = [
     "p90",
     "pairs_instability",
     "reference_key",
+    "run_summary_of",
     "sample_instability",
     "statistic_rng",
     "summarize",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from robustness._types import ItemResult
 
 __all__ = [
     "ANSWERED",
+    "Answer",
     "Interval",
     "Observations",
     "age_errors",
@@ -67,12 +69,23 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def predicted_age(row: ItemResult) -> float | None:
+class Answer(Protocol):
+    """What an item row and a live ``Prediction`` share: enough to read an answer from."""
+
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def age(self) -> float | None: ...
+    @property
+    def gender(self) -> str | None: ...
+
+
+def predicted_age(row: Answer) -> float | None:
     """The row's predicted age if the model answered with a usable number, else ``None``."""
     return _finite(row.age) if row.outcome in ANSWERED else None
 
 
-def predicted_gender(row: ItemResult) -> str | None:
+def predicted_gender(row: Answer) -> str | None:
     """The row's predicted gender if the model answered with one, else ``None``."""
     return row.gender if row.outcome in ANSWERED else None
 

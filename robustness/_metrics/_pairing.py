@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from robustness._metrics._accuracy import predicted_age, predicted_gender
+from robustness._metrics._accuracy import Answer, predicted_age, predicted_gender
 from robustness._metrics._bootstrap import cluster_key
 from robustness._types import ItemResult
 
@@ -35,6 +35,7 @@ __all__ = [
     "Move",
     "ReferenceKey",
     "clean_references",
+    "compare_answers",
     "instability",
     "is_clean",
     "least_stable_samples",
@@ -96,16 +97,22 @@ def moves(
         if is_clean(row):
             continue
         reference = references.get(reference_key(row))
-        shift = flip = None
-        if reference is not None:
-            age, base = predicted_age(row), predicted_age(reference)
-            if age is not None and base is not None:
-                shift = abs(age - base)
-            gender, base_gender = predicted_gender(row), predicted_gender(reference)
-            if gender is not None and base_gender is not None:
-                flip = float(gender != base_gender)
+        shift, flip = compare_answers(row, reference) if reference is not None else (None, None)
         found.append(Move(row, reference, shift, flip))
     return found
+
+
+def compare_answers(answer: Answer, reference: Answer) -> tuple[float | None, float | None]:
+    """(|age − reference age|, 1.0 / 0.0 gender flipped) of one answer against its reference;
+    each ``None`` unless both sides answered with that value. Rows and live predictions alike."""
+    shift = flip = None
+    age, base = predicted_age(answer), predicted_age(reference)
+    if age is not None and base is not None:
+        shift = abs(age - base)
+    gender, base_gender = predicted_gender(answer), predicted_gender(reference)
+    if gender is not None and base_gender is not None:
+        flip = float(gender != base_gender)
+    return shift, flip
 
 
 def instability(shift_mean: float | None, flip_rate: float | None) -> float | None:

@@ -14,9 +14,10 @@ counts) are rows of the metric table (``_definitions``); what is here has no sin
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from robustness._metrics._results import ConditionFigures
 from robustness._types import ItemResult
 
 __all__ = ["refusal_by_kind", "refusal_table"]
@@ -35,16 +36,11 @@ def refusal_by_kind(rows: Sequence[ItemResult]) -> dict[str, float]:
     return {kind: counts[kind] / asked for kind in sorted(counts)} if asked else {}
 
 
-def refusal_table(blocks: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def refusal_table(blocks: Iterable[ConditionFigures]) -> list[dict[str, Any]]:
     """One flat row per (block, kind) for reports; a clean block is perturbation ``"none"``, 0."""
     return [
-        {
-            "perturbation": block.get("perturbation", "none"),
-            "severity": block.get("severity", 0),
-            "prompt": block["prompt"],
-            "kind": kind,
-            "rate": rate,
-        }
+        {"perturbation": block.perturbation, "severity": block.severity, "prompt": block.prompt,
+         "kind": kind, "rate": rate}
         for block in blocks
-        for kind, rate in block["refusal_by_kind"].items()
+        for kind, rate in block.refusal_by_kind.items()
     ]

@@ -1,7 +1,8 @@
 """Typed results: what the summary computes and every consumer reads.
 
 ``Estimate`` is one figure (value, n, interval, method); ``ConditionFigures`` one (model, prompt,
-condition) block — the clean block is the condition ``none``/0; ``ModelFigures`` a model's blocks.
+condition) block — the clean block is the condition ``none``/0; ``ModelFigures`` a model's blocks;
+``RunSummary`` the whole summary of a run. Item rows are ``robustness._types.ItemResult``.
 ``to_json`` writes the summary's JSON contract (the README's keys; new keys only ever added) and
 ``from_json`` reads it back, so a consumer handed the JSON (the CLI, the pytest plugin) works on
 the same typed values as one handed the objects.
@@ -16,7 +17,7 @@ from typing import Any
 from robustness._metrics._definitions import COVERAGE_FLOOR, METRICS, Metric
 from robustness._metrics._pairing import instability
 
-__all__ = ["ConditionFigures", "Estimate", "ModelFigures", "models_from_json"]
+__all__ = ["ConditionFigures", "Estimate", "ModelFigures", "RunSummary", "models_from_json"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,3 +177,32 @@ class ModelFigures:
 def models_from_json(models: Mapping[str, Any]) -> dict[str, ModelFigures]:
     """A summary's ``"models"`` section as typed figures."""
     return {name: ModelFigures.from_json(name, data) for name, data in models.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """A run's whole summary: what ran, which models are simulated, their figures, and how the
+    figures were made (``intervals``, ``metrics``, ``instability``: ``analysis_settings``).
+
+    ``run`` holds the run's counters as the README lists them (``id``, ``requests``, …).
+    """
+
+    run: Mapping[str, Any]
+    models: Mapping[str, ModelFigures]
+    simulated: tuple[str, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        models = {}
+        for name, figures in self.models.items():
+            models[name] = {**figures.to_json(), "simulated": name in self.simulated}
+        return {"run": dict(self.run), "simulated": list(self.simulated), "models": models,
+                **self.settings}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunSummary:
+        known = {"run", "simulated", "models"}
+        return cls(run=dict(data.get("run") or {}),
+                   models=models_from_json(data.get("models") or {}),
+                   simulated=tuple(data.get("simulated") or ()),
+                   settings={k: v for k, v in data.items() if k not in known})

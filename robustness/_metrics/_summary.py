@@ -28,11 +28,11 @@ from robustness._metrics._pairing import (
 )
 from robustness._metrics._prompts import prompt_sensitivity
 from robustness._metrics._refusals import refusal_by_kind, refusal_table
-from robustness._metrics._results import ConditionFigures, Estimate, ModelFigures
+from robustness._metrics._results import ConditionFigures, Estimate, ModelFigures, RunSummary
 from robustness._metrics._retest import retest, shift_vs_retest
 from robustness._types import ItemResult
 
-__all__ = ["N_BOOT", "analysis_settings", "model_figures", "summarize"]
+__all__ = ["N_BOOT", "analysis_settings", "model_figures", "run_summary_of", "summarize"]
 
 GroupKey = tuple[str, str, int]  # (prompt, perturbation, severity)
 
@@ -45,6 +45,16 @@ def summarize(
     """The "models" section of a run's JSON summary: ``model_figures`` as plain JSON values."""
     return {name: figures.to_json()
             for name, figures in model_figures(results, seed=seed, n_boot=n_boot).items()}
+
+
+def run_summary_of(
+    results: Iterable[ItemResult], *, run: Mapping[str, Any], simulated: Iterable[str] = (),
+    seed: int = 0, n_boot: int = N_BOOT,
+) -> RunSummary:
+    """The typed summary of a run: its counters, its models' figures, how they were made."""
+    return RunSummary(run=dict(run), models=model_figures(results, seed=seed, n_boot=n_boot),
+                      simulated=tuple(sorted(simulated)),
+                      settings=analysis_settings(seed=seed, n_boot=n_boot))
 
 
 def analysis_settings(*, seed: int = 0, n_boot: int = N_BOOT) -> dict[str, Any]:
@@ -141,7 +151,7 @@ def _model(
         {prompt: b.value("mae") for prompt, b in clean_by_prompt.items()},
         keyed(("prompt_sensitivity",)),
     )
-    blocks = [b.to_json() for b in [*clean_by_prompt.values(), *conditions]]
-    return ModelFigures(model=model, clean_by_prompt=clean_by_prompt,
-                        conditions=tuple(conditions), prompt_sensitivity=sensitivity,
-                        refusals=tuple(refusal_table(blocks)))
+    return ModelFigures(
+        model=model, clean_by_prompt=clean_by_prompt, conditions=tuple(conditions),
+        prompt_sensitivity=sensitivity,
+        refusals=tuple(refusal_table([*clean_by_prompt.values(), *conditions])))

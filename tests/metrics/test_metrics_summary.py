@@ -49,11 +49,12 @@ def item(
 def test_public_surface_is_pinned() -> None:
     assert metrics.__all__ == [
         "COVERAGE_FLOOR", "CS_YEARS", "FLIP_WEIGHT_YEARS", "METRICS", "N_BOOT",
-        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "analysis_settings",
-        "bootstrap_mean_ci", "clean_references", "cluster_key", "cs_at", "in_age_group",
-        "instability", "is_clean", "least_stable_samples", "mae", "mean_or_none", "metric",
-        "model_figures", "models_from_json", "moves", "p90", "pairs_instability", "reference_key",
-        "sample_instability", "statistic_rng", "summarize",
+        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "RunSummary",
+        "analysis_settings", "bootstrap_mean_ci", "clean_references", "cluster_key",
+        "compare_answers", "cs_at", "in_age_group", "instability", "is_clean",
+        "least_stable_samples", "mae", "mean_or_none", "metric", "model_figures",
+        "models_from_json", "moves", "p90", "pairs_instability", "reference_key",
+        "run_summary_of", "sample_instability", "statistic_rng", "summarize",
     ]
 
 
