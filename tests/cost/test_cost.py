@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from robustness import ConfigError
+from robustness._checks import DEFAULTS, load_thresholds
 from robustness._cost import Prices, cost_figures, load_prices, parse_price
 from robustness._tokens import text_tokens
 
@@ -24,6 +25,8 @@ def test_prices_come_from_pyproject_and_flags_only(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[tool.robustness.prices."chatgpt4v"]\ninput = 2.5\noutput = 10\n')
     assert load_prices(pyproject) == {"chatgpt4v": Prices(2.5, 10.0)}
+    # The thresholds reader leaves the prices table alone.
+    assert load_thresholds(pyproject).resolve("chatgpt4v") == DEFAULTS
     assert load_prices(None) == {}
     assert parse_price("openai:gpt-4o=2.5/10") == ("openai:gpt-4o", Prices(2.5, 10.0))
     for bad in ("gpt", "gpt=1", "gpt=a/b", "=1/2", "gpt=-1/2"):
