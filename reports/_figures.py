@@ -46,6 +46,10 @@ def degradation_panels(index: ConditionIndex, series: Sequence[Series]) -> str:
         severities = (0, *index.severities[family])
         age_lines: list[Line] = []
         flip_lines: list[Line] = []
+        age_notes = {(e.label, s): index.note(e, family, s, age_key)
+                     for e in series for s in severities}
+        flip_notes = {(e.label, s): index.note(e, family, s, "gender_flip_rate")
+                      for e in series for s in severities}
         for entry in series:
             age_lines.append((entry, [(s, index.value(entry, family, s, age_key))
                                       for s in severities]))
@@ -53,9 +57,10 @@ def degradation_panels(index: ConditionIndex, series: Sequence[Series]) -> str:
                                        for s in severities]))
         cards.append(
             f'<figure class="card"><figcaption>{esc(family)}</figcaption>'
-            + line_chart(title=age_label, lines=age_lines, y_max=age_max, y_label="years")
+            + line_chart(title=age_label, lines=age_lines, y_max=age_max, y_label="years",
+                         notes=age_notes)
             + line_chart(title="gender flip rate", lines=flip_lines, y_max=flip_max,
-                         y_label="flips", percent=True)
+                         y_label="flips", percent=True, notes=flip_notes)
             + "</figure>"
         )
     return f'<div class="cards">{"".join(cards)}</div>'
@@ -91,9 +96,11 @@ def heat_map(
                     cells.append('<td class="na">·</td>')
                     continue
                 background, text = heat_colour(value / scale)
-                title = f"{entry.label}, {family} {severity}: {fmt(value)}"
+                title = (f"{entry.label}, {family} {severity}: {fmt(value)}"
+                         + index.note(entry, family, severity, key))
+                shown = fmt(value) + ("⚠" if index.low_coverage(entry, family, severity) else "")
                 cells.append(f'<td style="background:{background};color:{text}" '
-                             f'title="{esc(title)}">{esc(fmt(value))}</td>')
+                             f'title="{esc(title)}">{esc(shown)}</td>')
         rows.append(f'<tr><th class="row">{esc(family)}</th>{"".join(cells)}</tr>')
     scale_note = f"colour scale 0 → {fmt(scale)} (floor {fmt(floor)})"
     return (

@@ -15,10 +15,11 @@ from ._gallery import gallery, gallery_legend
 from ._header import header_html
 from ._index import ConditionIndex, index_conditions
 from ._model import ReportData
+from ._extras import comparison_body, slices_body
 from ._refusals import any_refusal, prompt_sensitivity_table, refusal_tables
 from ._style import CSS
 from ._svg import legend
-from ._tables import FLIP_YEARS, benchmark_table, glance, rows_table
+from ._tables import benchmark_table, glance, rows_table
 
 __all__ = ["CSP", "SECTIONS", "render_html"]
 
@@ -28,7 +29,8 @@ CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 SECTIONS = (
     ("overview", "Overview"), ("glance", "At a glance"), ("benchmark", "Clean benchmark"),
     ("degradation", "Degradation"), ("stability", "Stability map"), ("refusals", "Refusals"),
-    ("prompts", "Prompts"), ("gallery", "Gallery"),
+    ("prompts", "Prompts"), ("slices", "Who is affected"), ("cost", "Quality and cost"),
+    ("gallery", "Gallery"),
 )
 
 # ``ABRow.to_json()`` keys first (the engine's A/B rows), then whatever else a row carries.
@@ -48,6 +50,9 @@ def render_html(data: ReportData) -> str:
     index = index_conditions(data.summary)
     key = legend(series)
     age_metric = "MAE" if index.labelled else "mean |Δage| against the clean answer"
+    metrics = data.summary.get("metrics") or {}
+    score = (data.summary.get("instability") or {}).get(
+        "definition", "the engine's instability score")
     parts = [
         header_html(data.title, data.generated_at, data.header),
         _section(
@@ -55,19 +60,21 @@ def render_html(data: ReportData) -> str:
             "Each model (and prompt) is compared with its own answer on the clean image. "
             "<em>Mean |Δage|</em> is how many years the age answer moves on average under a "
             "perturbation; the <em>flip rate</em> is how often the gender answer changes. Rows "
-            f"are sorted least stable first (|Δage| + {FLIP_YEARS:g} × flip rate: a flip weighs "
-            "as much as a 5-year move); longer bars are worse. The second table names, per "
+            f"are sorted least stable first ({esc(score)}, averaged over the conditions); "
+            "longer bars are worse. The second table names, per "
             "perturbation, which model moved most and which least. Close values are not a "
             "verdict: compare two models or prompts on the same items with an A/B test.",
             glance(index, series),
         ),
         _section(
             "benchmark", "Clean benchmark",
-            "Accuracy on the unperturbed images, per model and prompt, with 95 % bootstrap "
-            "intervals in brackets (clustered by subject). MAE: mean absolute age error in years "
-            "(lower is better); CS@5: share within 5 years; refusal rate: refusals among items "
-            "the model was asked. A dash means undefined (e.g. the data has no labels).",
-            benchmark_table(index, series),
+            "Accuracy on the unperturbed images, per model and prompt, each figure with its 95 % "
+            "interval in brackets and the number of items it is over (n). MAE: mean absolute age "
+            "error in years (lower is better); CS@5: share within 5 years; refusal rate: "
+            "refusals among items the model was asked. ⚠ marks a model answering under 80 % of "
+            "its items. A dash means undefined (e.g. the data has no labels). Open "
+            "<em>definitions</em> for what each figure counts and which interval it has.",
+            benchmark_table(index, series, metrics) + _definitions(data),
         ),
         _section(
             "degradation", "Degradation curves",
@@ -82,7 +89,8 @@ def render_html(data: ReportData) -> str:
             "Every condition at once: rows are perturbations, columns each model's severities. "
             "Darker cells moved more. Read across a row to compare models under one perturbation, "
             "down a column block to see which perturbations hurt one model. A dot means the "
-            "condition was not run (invariances such as hflip have one strength).",
+            "condition was not run (invariances such as hflip have one strength); ⚠ marks a "
+            "condition answered on under 80 % of its items.",
             heat_map(index, series, key="age_shift_mean", percent=False, floor=5.0,
                      caption="mean |Δage| vs clean (years)")
             + heat_map(index, series, key="gender_flip_rate", percent=True, floor=0.1,
@@ -90,6 +98,25 @@ def render_html(data: ReportData) -> str:
         ),
         _refusal_section(data, index, series),
         _prompt_section(data),
+        _section(
+            "slices", "Who is affected",
+            "Each model's figures per subgroup (run with --slice-by COLUMN: age band, gender or "
+            "a dataset column such as ethnicity): accuracy and refusals on the slice's clean "
+            "images, |Δage| and flips over its perturbed images, each with its 95 % interval "
+            "and n. The gap is the worst slice minus the best, in the figure's bad direction, "
+            "among slices with enough items; an interval that includes 0 means the data cannot "
+            "tell the slices apart.",
+            slices_body(data.summary) or '<p class="note">This run was not sliced: pass '
+            '--slice-by COLUMN.</p>',
+        ),
+        _section(
+            "cost", "Quality and cost",
+            "One row per model and prompt: clean accuracy and refusals, stability over every "
+            "perturbed image, then latency percentiles, requests per second one request slot "
+            "sustains, mean tokens per prediction (estimated where the API reported none) and "
+            "cost per 1,000 predictions from the prices you set; unknown when unset.",
+            comparison_body(data.summary),
+        ),
         _gallery_section(data, series),
     ]
     nav = "".join(f'<a href="#{sid}">{esc(label)}</a>' for sid, label in SECTIONS)
@@ -102,6 +129,25 @@ def render_html(data: ReportData) -> str:
         f"<footer>Generated {esc(data.generated_at)} by agegender-robustness. Self-contained: "
         "this file loads nothing from the network.</footer></main></body></html>\n"
     )
+
+
+def _definitions(data: ReportData) -> str:
+    """The summary's metric table and interval settings, behind a ``<details>``."""
+    metrics = data.summary.get("metrics") or {}
+    if not metrics:
+        return ""
+    rows = [{"figure": spec.get("title") or name, "key": name, "counts": spec.get("definition"),
+             "over": spec.get("over"), "n": spec.get("n_key"), "interval": spec.get("interval")}
+            for name, spec in metrics.items()]
+    settings = data.summary.get("intervals") or {}
+    methods = [{"method": name, "meaning": text}
+               for name, text in (settings.get("methods") or {}).items()]
+    note = (f"<p>{float(settings.get('level', 0.95)) * 100:g} % intervals; "
+            f"{esc(settings.get('resamples', '–'))} bootstrap resamples, seed "
+            f"{esc(settings.get('seed', '–'))}, clustered by {esc(settings.get('cluster', '–'))}."
+            "</p>") if settings else ""
+    return ("<details><summary>definitions</summary>" + rows_table(rows) + note
+            + (rows_table(methods) if methods else "") + "</details>")
 
 
 def _refusal_section(data: ReportData, index: ConditionIndex, series: Sequence[Series]) -> str:

@@ -28,6 +28,7 @@ code.fp{font-size:11px;color:var(--muted);word-break:break-all}
 .badge{display:inline-block;font-size:11px;font-weight:700;letter-spacing:.04em;padding:1px 6px;
 border-radius:3px;vertical-align:1px}
 .badge.sim{background:#111;color:#ffd400;border:1px solid #111}
+.badge.warn{background:var(--amber-bg);color:#5a3b00;border:1px solid var(--amber)}
 .simnote{border:2px solid #111;background:#fffbe0;padding:8px 12px}
 .attribution{margin:4px 0;padding:4px 8px;background:var(--soft);border:1px solid var(--line)}
 dl.facts{display:flex;flex-wrap:wrap;gap:8px 22px;margin:12px 0}

@@ -6,7 +6,7 @@ Each point carries a ``<title>``, so hovering shows its value without any JavaSc
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ._format import Series, esc, fmt_num, fmt_pct
 
@@ -35,11 +35,12 @@ def _scale(x: int, y: float, y_max: float, x_max: int) -> tuple[float, float]:
 
 def line_chart(
     *, title: str, lines: Sequence[Line], y_max: float, y_label: str, percent: bool = False,
-    x_max: int = 5,
+    x_max: int = 5, notes: Mapping[tuple[str, int], str] | None = None,
 ) -> str:
     """A small chart of value against severity 0…``x_max``, one polyline per series.
 
     Missing values break a line rather than bridging it, so a gap is visible as a gap.
+    ``notes`` adds text to a point's hover title, by (series label, severity).
     """
     fmt: Callable[[float], str] = (
         (lambda v: fmt_pct(v, 0)) if percent else (lambda v: fmt_num(v, 1))
@@ -65,14 +66,14 @@ def line_chart(
     parts.append(f'<text transform="translate(10 {(_TOP + _HEIGHT - _BOTTOM) / 2}) rotate(-90)" '
                  f'class="yl">{esc(y_label)}</text>')
     for series, points in lines:
-        parts.extend(_polyline(series, points, y_max, x_max, fmt))
+        parts.extend(_polyline(series, points, y_max, x_max, fmt, notes or {}))
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _polyline(
     series: Series, points: Sequence[tuple[int, float | None]], y_max: float, x_max: int,
-    fmt: Callable[[float], str],
+    fmt: Callable[[float], str], notes: Mapping[tuple[str, int], str],
 ) -> list[str]:
     parts: list[str] = []
     run: list[str] = []
@@ -86,7 +87,8 @@ def _polyline(
             continue
         x, y = _scale(severity, value, y_max, x_max)
         run.append(f"{x:.1f},{y:.1f}")
-        label = f"{series.label}, severity {severity}: {fmt(value)}"
+        label = (f"{series.label}, severity {severity}: {fmt(value)}"
+                 + notes.get((series.label, severity), ""))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.8" fill="{series.colour}">'
                      f"<title>{esc(label)}</title></circle>")
     return parts

@@ -13,10 +13,11 @@ from ._format import Series, esc, fmt_ci, fmt_num, fmt_pct, is_number
 from ._index import ConditionIndex
 from ._svg import swatch
 
-__all__ = ["FLIP_YEARS", "benchmark_table", "glance", "instability", "rows_table"]
+__all__ = ["BENCHMARK_COLUMNS", "benchmark_table", "glance", "rows_table"]
 
-# A gender flip weighs as much as a 5-year move (CS@5's threshold) when ranking instability.
-FLIP_YEARS = 5.0
+# The clean benchmark's figure columns, by metric name: labels, units and counts come from the
+# summary's metric table, so a new column is a new name here (and a row in the engine's table).
+BENCHMARK_COLUMNS = ("mae", "cs5", "gender_acc", "refusal_rate")
 
 
 def _label(entry: Series) -> str:
@@ -24,37 +25,57 @@ def _label(entry: Series) -> str:
     return f"{swatch(entry)} {esc(entry.label)}{badge}"
 
 
-def _with_ci(value: object, interval: object, *, pct: bool) -> str:
+def _with_ci(value: object, interval: object, n: object, *, pct: bool) -> str:
     main = fmt_pct(value) if pct else fmt_num(value, 2)
     ci = fmt_ci(interval, pct=pct, digits=1 if pct else 2)
-    return f'{esc(main)}<br><span class="ci">{esc(ci)}</span>' if ci else esc(main)
+    count = f"n = {fmt_num(n)}" if is_number(n) else ""
+    detail = " ".join(part for part in (ci, count) if part)
+    return f'{esc(main)}<br><span class="ci">{esc(detail)}</span>' if detail else esc(main)
 
 
-def benchmark_table(index: ConditionIndex, series: Sequence[Series]) -> str:
-    """Clean accuracy per model and prompt, each figure with its 95 % interval."""
+def figure_cell(block: Mapping[str, Any], name: str, metrics: Mapping[str, Any]) -> str:
+    """One figure of a summary block as a cell body: value, interval and n, per its metric."""
+    definition = metrics.get(name, {})
+    # A summary without a metric table (an older JSON) still renders: MAE in years, rates in %.
+    unit = definition.get("unit", "years" if name == "mae" else "share")
+    return _with_ci(block.get(name), block.get(f"{name}_ci"),
+                    block.get(definition.get("n_key", "")), pct=unit == "share")
+
+
+def metric_header(name: str, metrics: Mapping[str, Any]) -> str:
+    definition = metrics.get(name, {})
+    label = esc(definition.get("title") or definition.get("label") or name)
+    unit = " (years)" if definition.get("unit") == "years" else ""
+    return f'<th title="{esc(definition.get("definition", ""))}">{label}{unit}</th>'
+
+
+def coverage_cell(block: Mapping[str, Any]) -> str:
+    """The answered share, flagged when under the floor the engine set (``low_coverage``)."""
+    text = esc(fmt_pct(block.get("coverage")))
+    if block.get("low_coverage"):
+        return (f'<span class="badge warn" title="answered on under 80 % of its items: its '
+                f'figures describe the items the model chose to answer">{text} ⚠</span>')
+    return text
+
+
+def benchmark_table(
+    index: ConditionIndex, series: Sequence[Series], metrics: Mapping[str, Any]
+) -> str:
+    """Clean accuracy per model and prompt, each figure with its 95 % interval and its n."""
     rows = []
     for entry in series:
         block: Mapping[str, Any] = index.clean.get((entry.model, entry.prompt), {})
+        cells = "".join(f"<td>{figure_cell(block, name, metrics)}</td>"
+                        for name in BENCHMARK_COLUMNS)
         rows.append(
             f"<tr><th class=\"row\">{_label(entry)}</th>"
-            f"<td>{esc(fmt_num(block.get('n')))}</td>"
-            f"<td>{esc(fmt_pct(block.get('coverage')))}</td>"
-            f"<td>{_with_ci(block.get('mae'), block.get('mae_ci'), pct=False)}</td>"
-            f"<td>{_with_ci(block.get('cs5'), block.get('cs5_ci'), pct=True)}</td>"
-            f"<td>{_with_ci(block.get('gender_acc'), block.get('gender_acc_ci'), pct=True)}</td>"
-            f"<td>{_with_ci(block.get('refusal_rate'), block.get('refusal_rate_ci'), pct=True)}"
-            "</td></tr>"
+            f"<td>{esc(fmt_num(block.get('n')))}</td><td>{coverage_cell(block)}</td>{cells}</tr>"
         )
+    head = "".join(metric_header(name, metrics) for name in BENCHMARK_COLUMNS)
     return (
         '<table class="num"><thead><tr><th>model · prompt</th><th>items</th><th>answered</th>'
-        "<th>MAE (years)</th><th>CS@5</th><th>gender accuracy</th><th>refusal rate</th>"
-        f'</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
-
-
-def instability(shift: float | None, flips: float | None) -> float:
-    """Mean |Δage| plus ``FLIP_YEARS`` per unit of flip rate; the gallery uses the same rule."""
-    return (shift or 0.0) + FLIP_YEARS * (flips or 0.0)
 
 
 def _bar(value: float | None, top: float, colour: str, text: str) -> str:
@@ -64,16 +85,20 @@ def _bar(value: float | None, top: float, colour: str, text: str) -> str:
 
 
 def glance(index: ConditionIndex, series: Sequence[Series]) -> str:
-    """Series ranked least stable first, then each family's most and least affected series."""
+    """Series ranked least stable first, then each family's most and least affected series.
+
+    The ranking is the mean over conditions of each condition's ``instability`` (the engine's one
+    score: mean |Δage| + a flip weight × flip rate), never recomputed here.
+    """
     figures = []
     for entry in series:
         shift = index.overall_mean(entry, "age_shift_mean")
         flips = index.overall_mean(entry, "gender_flip_rate")
         refusals = index.overall_mean(entry, "refusal_rate")
-        worst = max(index.families, default=None, key=lambda f: instability(
-            index.family_mean(entry, f, "age_shift_mean"),
-            index.family_mean(entry, f, "gender_flip_rate")))
-        figures.append((instability(shift, flips), entry, shift, flips, refusals, worst))
+        worst = max(index.families, default=None,
+                    key=lambda f: index.family_mean(entry, f, "instability") or 0.0)
+        score = index.overall_mean(entry, "instability") or 0.0
+        figures.append((score, entry, shift, flips, refusals, worst))
     figures.sort(key=lambda row: -row[0])
     top_shift = max((f[2] or 0.0 for f in figures), default=0.0)
     top_flip = max((f[3] or 0.0 for f in figures), default=0.0)
@@ -100,7 +125,8 @@ def _family_table(index: ConditionIndex, series: Sequence[Series]) -> str:
         for entry in series:
             shift = index.family_mean(entry, family, "age_shift_mean")
             flips = index.family_mean(entry, family, "gender_flip_rate")
-            scored.append((instability(shift, flips), entry, shift, flips))
+            score = index.family_mean(entry, family, "instability") or 0.0
+            scored.append((score, entry, shift, flips))
         scored.sort(key=lambda row: -row[0])
         (_, worst, w_shift, w_flip), (_, best, b_shift, b_flip) = scored[0], scored[-1]
         rows.append(

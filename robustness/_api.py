@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,12 +13,15 @@ from prompts import PromptVariant, load_variants
 
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
+from ._cost import Prices
 from ._identity import run_identity
-from ._metrics import summarize
+from ._metrics import run_summary_of
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._reparse import parser_versions, upgrade_stale
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
+from ._slices import check_slice_columns
 from ._store import Store
+from ._tradeoff import with_slices_and_cost
 from ._validation import check_run_options
 
 __all__ = [
@@ -56,6 +59,8 @@ class RunOptions:
     model_settings: ModelSettings = ModelSettings()
     max_requests: int | None = None
     dry_run: bool = False
+    slice_by: tuple[str, ...] = ()  # analysis only: not part of the run's identity
+    prices: tuple[tuple[str, Prices], ...] = ()  # (model, prices per 1M tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,7 @@ def plan_run(options: RunOptions) -> RunPlan:
     dataset = load_dataset(options.data, format=options.format)
     if options.limit is not None:
         dataset = _limited(dataset, options.limit)
+    check_slice_columns(options.slice_by, (sample.extras for sample in dataset.samples))
     models: list[ModelAdapter] = []
     try:
         for name in dict.fromkeys(options.models):
@@ -159,7 +165,8 @@ def execute_plan(
                 stop=stop,
             )
             summary = {} if options.dry_run else run_summary(
-                store, plan.run_id, stats, seed=options.seed
+                store, plan.run_id, stats, seed=options.seed, slice_by=options.slice_by,
+                prices=dict(options.prices),
             )
     finally:
         for model in plan.models:
@@ -174,32 +181,34 @@ def run_evaluation(
     return execute_plan(plan_run(options), on_progress=on_progress)
 
 
-def run_summary(store: Store, run_id: str, stats: RunStats, *, seed: int = 0) -> dict[str, Any]:
+def run_summary(
+    store: Store, run_id: str, stats: RunStats, *, seed: int = 0, slice_by: Sequence[str] = (),
+    prices: Mapping[str, Prices] | None = None,
+) -> dict[str, Any]:
     """The JSON summary of a run (keys are a contract; see the README).
 
     Models whose answers came from the simulated server are listed under ``simulated`` and
     flagged in their own block, so no reader mistakes them for a real model's figures.
     """
     rows = store.item_rows(run_id)
-    simulated = sorted({str(row["model"]) for row in rows if row["simulated"]})
-    models = summarize(store.item_results(run_id, rows), seed=seed)
-    for name, figures in models.items():
-        figures["simulated"] = name in simulated
-    return {
-        "run": {
-            "id": run_id,
-            "requests": stats.requests,
-            "model_calls": stats.model_calls,
-            "cache_hits": stats.cache_hits,
-            "errors": stats.errors,
-            "model_errors": stats.model_errors,
-            "seconds": round(stats.seconds, 3),
-            "stopped_at_budget": stats.stopped_at_budget,
-            "parser_versions": parser_versions(rows),
-        },
-        "simulated": simulated,
-        "models": models,
+    simulated = {str(row["model"]) for row in rows if row["simulated"]}
+    run = {
+        "id": run_id,
+        "requests": stats.requests,
+        "model_calls": stats.model_calls,
+        "cache_hits": stats.cache_hits,
+        "errors": stats.errors,
+        "model_errors": stats.model_errors,
+        "seconds": round(stats.seconds, 3),
+        "stopped_at_budget": stats.stopped_at_budget,
+        "parser_versions": parser_versions(rows),
     }
+    results = store.item_results(run_id, rows)
+    return with_slices_and_cost(
+        run_summary_of(results, run=run, simulated=simulated, seed=seed), rows, results,
+        store.sample_extras(run_id) if slice_by else {}, slice_by=slice_by, prices=prices,
+        prompt_texts=store.run_config(run_id).get("prompts") or {},  # type: ignore[arg-type]
+        seed=seed)
 
 
 def _limited(dataset: Dataset, limit: int) -> Dataset:

@@ -57,6 +57,7 @@ def unfinished_items(
                 subject_id=sample.subject_id, image_path=str(sample.image_path),
                 position=(position * len(conditions) + condition_index) * len(jobs) + job_index,
                 simulated=job.model.simulated, error_kind="data" if sample.error else None,
+                extras=tuple(sorted(sample.extras.items())),
             )
             if record.identity not in finished:
                 records.append((record, job))

@@ -1,9 +1,13 @@
 """The pytest plugin: ``pytest robustness/ --model NAME --dataset PATH`` runs the checks.
 
 The evaluation runs once per session through the engine (so the store and its cache are
-reused); the check modules (``robustness/test_*.py``) then read its results, one parametrized
-test per (check, condition). Thresholds come from ``[tool.robustness]`` in the rootdir's
-pyproject.toml. Nothing heavy is imported unless ``--model`` is given.
+reused); the check functions (``robustness/test_*.py``, each marked with its kind) then read its
+results, one parametrized test per (check, condition). Thresholds come from ``[tool.robustness]``
+in the user's pyproject.toml. Nothing heavy is imported unless ``--model`` is given.
+
+In a project of the user's own, ``robustness/`` is the folder ``robustness init`` writes (a
+module that collects the installed checks); where there is no such folder, a ``robustness``
+argument is read as the installed checks themselves, so the documented command works either way.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ THRESHOLDS = pytest.StashKey[Any]()
 EVALUATION = pytest.StashKey["Evaluation"]()
 OUTCOMES = pytest.StashKey[dict[str, list[str]]]()
 FOUND = pytest.StashKey[list[str]]()
+INSTALLED = pytest.StashKey["Path | None"]()
 
 SKIP_REASON = "pass --model NAME and --dataset PATH to run the robustness checks"
 
@@ -50,6 +55,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run seed. Default: %(default)r")
     add("--store", dest="robustness_store", metavar="PATH",
         default="robustness-results.sqlite", help="SQLite result store. Default: %(default)r")
+    add("--slice-by", dest="robustness_slice_by", action="append", default=[],
+        metavar="COLUMN", help="check the gap between the best and worst slice by this column "
+                               "(age_band, gender or a dataset metadata column; repeatable)")
     add("--report", dest="robustness_report", metavar="PATH", default=None,
         help="write the HTML stability report here. Default: %(default)r")
     add("--counterexample-budget", dest="robustness_search_budget", type=int, metavar="N",
@@ -68,10 +76,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "robustness: an age/gender robustness check")
+    config.addinivalue_line("markers", "robustness(check): an age/gender robustness check "
+                                       "of the given kind (accuracy, stability, ...)")
     config.stash[OUTCOMES] = {}
     config.stash[FOUND] = []
     config.stash[PLAN] = None
+    config.stash[INSTALLED] = _point_at_installed_checks(config)
     if not config.getoption("robustness_models"):
         return
     from ._checks import load_thresholds
@@ -84,17 +94,45 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"robustness: {exc}") from None
 
 
+def _point_at_installed_checks(config: pytest.Config) -> Path | None:
+    """Read a ``robustness[/…]`` argument that names no existing path as the installed checks.
+
+    Outside this repository ``pytest robustness/`` would otherwise stop at "file or directory
+    not found". An existing ``robustness/`` folder (``robustness init`` writes one) always wins.
+    Returns the installed folder when an argument was rewritten.
+    """
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return None
+    installed = Path(__file__).resolve().parent
+    here = Path(config.invocation_params.dir)
+    rewritten = False
+    for index, arg in enumerate(config.args):
+        path, sep, rest = arg.partition("::")
+        parts = Path(path).parts
+        if not parts or parts[0] != "robustness" or (here / path).exists():
+            continue
+        config.args[index] = str(installed.joinpath(*parts[1:])) + sep + rest
+        rewritten = True
+    return installed if rewritten else None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    installed = config.stash.get(INSTALLED, None)
+    if installed is None:
+        return None
+    return (f"robustness: no robustness/ folder here, collecting the installed checks in "
+            f"{installed} (`robustness init` writes the folder and a thresholds table)")
+
+
 def _pyproject(config: pytest.Config) -> Path | None:
     """The user's pyproject.toml: pytest's own config file if it is one, else the nearest one
     above the invocation folder (pytest's rootdir can land in the dataset's folder, since it
     counts every existing path on the command line)."""
     if config.inipath is not None and config.inipath.name == "pyproject.toml":
         return Path(config.inipath)
-    folder = Path(config.invocation_params.dir).resolve()
-    for candidate in (folder, *folder.parents):
-        if (candidate / "pyproject.toml").is_file():
-            return candidate / "pyproject.toml"
-    return None
+    from ._project import find_pyproject
+
+    return find_pyproject(Path(config.invocation_params.dir))
 
 
 def _plan(config: pytest.Config) -> RunPlan:
@@ -118,6 +156,7 @@ def _plan(config: pytest.Config) -> RunPlan:
         repeats=config.getoption("robustness_repeats"),
         store=Path(config.getoption("robustness_store")),
         model_settings=ModelSettings(base_url=config.getoption("robustness_base_url")),
+        slice_by=tuple(dict.fromkeys(config.getoption("robustness_slice_by"))),
     ))
 
 
@@ -129,7 +168,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    kind = getattr(metafunc.module, "CHECK_KIND", None)
+    marker = metafunc.definition.get_closest_marker("robustness")
+    kind = marker.kwargs.get("check") if marker is not None else None
     if kind is None or "case" not in metafunc.fixturenames:
         return
     plan = metafunc.config.stash[PLAN]
@@ -154,6 +194,7 @@ _NOTHING_TO_CHECK = {
     "retest": "test-retest noise needs an MLLM and --repeats 2 or more",
     "invariance": "no invariance (hflip, grayscale) among --perturbations",
     "stability": "no perturbation among --perturbations",
+    "slices": "slices are checked for each --slice-by COLUMN",
 }
 
 
@@ -211,6 +252,7 @@ def robustness_search(robustness_evaluation: Evaluation, request: pytest.Fixture
     if budget <= 0:
         pytest.skip("the counterexample search is off: pass --counterexample-budget N")
     plan = config.stash[PLAN]
+    assert plan is not None  # the search only runs with --model, which plans the run
     table = config.stash[THRESHOLDS]
 
     def run(case: Any) -> list[str]:
@@ -237,7 +279,7 @@ def _write_report(config: pytest.Config, run_id: str) -> None:
 
     plan = config.stash[PLAN]
     assert plan is not None
-    write_report(plan.options.store, Path(path), run_id=run_id)
+    write_report(plan.options.store, Path(path), run_id=run_id, slice_by=plan.options.slice_by)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -24,20 +24,28 @@ from PIL import Image
 from perturbations import Boxes
 from reports import Answer, GalleryCell, GallerySample, Header, ReportData, render_html
 
+from ._cost import Prices
 from ._datasets import detect_face, load_dataset, load_image
 from ._exceptions import ConfigError, RobustnessError
 from ._materialize import crop, perturb
-from ._metrics import summarize
-from ._metrics._accuracy import ANSWERED
+from ._metrics import (
+    CS_YEARS,
+    Move,
+    clean_references,
+    least_stable_samples,
+    moves,
+    pairs_instability,
+    run_summary_of,
+)
 from ._reparse import parser_versions
 from ._secrets import redact_json, redact_rows
 from ._store import Store
-from ._types import Sample
+from ._tradeoff import with_slices_and_cost
+from ._types import ItemResult, Sample
 
 __all__ = ["THUMB_MARGIN", "build_report", "write_report"]
 
 THUMB_MARGIN = 0.25  # of the face box per side: hair, ears and jaw show what a crop jitter did
-FLIP_YEARS = 5.0  # a gender flip weighs as much as a 5-year move (CS@5), as in the report
 MAX_CELLS = 12  # per gallery sample, clean included: bounds the page whatever the run's size
 PER_FAMILY = 3  # cells per perturbation family in one sample's strip
 
@@ -49,7 +57,8 @@ _LICENCE = re.compile(r"licen[cs]e|cc[ -]?by|copyright|public domain", re.IGNORE
 def build_report(
     store_path: str | Path, *, run_id: str | None = None, gallery_samples: int = 8,
     thumb_px: int = 96, ab: list[dict[str, Any]] | None = None,
-    counterexamples: list[dict[str, Any]] | None = None,
+    counterexamples: list[dict[str, Any]] | None = None, slice_by: Sequence[str] = (),
+    prices: Mapping[str, Prices] | None = None,
 ) -> ReportData:
     """Read one run (the latest by default) and assemble everything its report shows.
 
@@ -72,24 +81,26 @@ def build_report(
         config = redact_json(store.run_config(run_id))
         rows = redact_rows(store.item_rows(run_id))
         results = store.item_results(run_id, rows)
+        extras = store.sample_extras(run_id) if slice_by else {}
     seed = int(config.get("seed", 0))  # type: ignore[call-overload]
     simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
                        | set(config.get("simulated") or []))  # type: ignore[call-overload]
     # ``run_summary`` needs the live RunStats of an invocation; a report is made after the fact,
     # so it summarises the same way and counts what the store can tell (items, errors).
-    models = summarize(results, seed=seed)
-    for name, figures in models.items():
-        figures["simulated"] = name in simulated
     errors = sum(r["outcome"] == "error" for r in rows)
-    summary = {"run": {"id": run_id, "requests": len(rows), "errors": errors},
-               "simulated": simulated, "models": models}
-    picked = _least_stable(rows, gallery_samples)
+    summary = with_slices_and_cost(
+        run_summary_of(results, run={"id": run_id, "requests": len(rows), "errors": errors},
+                       simulated=simulated, seed=seed),
+        rows, results, extras, slice_by=slice_by, prices=prices,
+        prompt_texts=config.get("prompts") or {}, seed=seed)  # type: ignore[arg-type]
+    pairs = moves(results, clean_references(results))
+    picked = _least_stable(pairs, gallery_samples)
     return ReportData(
         title=f"Stability report — {Path(str(config.get('data', 'run'))).name}",
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         header=_header(run_id, config, rows, simulated, errors),
         summary=summary,
-        gallery=_gallery(picked, rows, config, thumb_px=thumb_px),
+        gallery=_gallery(picked, rows, pairs, config, thumb_px=thumb_px),
         ab=ab, counterexamples=counterexamples,
         gallery_note=(f"Thumbnails: the perturbed face crop with a {THUMB_MARGIN:.0%} margin, "
                       "recomputed from the source image with the run's seed; the same picture "
@@ -101,12 +112,13 @@ def build_report(
 def write_report(
     store_path: str | Path, out_path: str | Path, *, run_id: str | None = None,
     gallery_samples: int = 8, thumb_px: int = 96, ab: list[dict[str, Any]] | None = None,
-    counterexamples: list[dict[str, Any]] | None = None,
+    counterexamples: list[dict[str, Any]] | None = None, slice_by: Sequence[str] = (),
+    prices: Mapping[str, Prices] | None = None,
 ) -> Path:
     """Build a run's report (see ``build_report``), write it as one HTML file; return its path."""
     page = render_html(build_report(
         store_path, run_id=run_id, gallery_samples=gallery_samples, thumb_px=thumb_px, ab=ab,
-        counterexamples=counterexamples,
+        counterexamples=counterexamples, slice_by=slice_by, prices=prices,
     ))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -162,60 +174,28 @@ def _header(
     )
 
 
-def _answer_of(row: Row) -> tuple[float | None, str | None]:
-    if row["outcome"] not in ANSWERED:
-        return None, None
-    age = row["age"] if row["age"] is not None and np.isfinite(row["age"]) else None
-    return age, row["gender"]
-
-
-def _moves(row: Row, clean: Row | None) -> tuple[float | None, float | None]:
-    """(|Δage|, flipped 1/0) of a row against its clean answer; ``None`` where undefined."""
-    if clean is None:
-        return None, None
-    (age, gender), (base_age, base_gender) = _answer_of(row), _answer_of(clean)
-    shift = abs(age - base_age) if age is not None and base_age is not None else None
-    flip = float(gender != base_gender) if gender and base_gender else None
-    return shift, flip
-
-
-def _clean_index(rows: Sequence[Row]) -> dict[tuple[str, str, str], Row]:
-    return {(r["model"], r["prompt"], r["sample_id"]): r for r in rows
-            if r["perturbation"] == "none" and r["replicate"] == 0 and r["repeat"] == 0}
-
-
-def _score(moves: Sequence[tuple[float | None, float | None]]) -> float:
-    shifts = [s for s, _ in moves if s is not None]
-    flips = [f for _, f in moves if f is not None]
-    return ((sum(shifts) / len(shifts) if shifts else 0.0)
-            + FLIP_YEARS * (sum(flips) / len(flips) if flips else 0.0))
-
-
-def _least_stable(rows: Sequence[Row], count: int) -> list[tuple[str, float, list[Condition]]]:
-    """The ``count`` samples that moved most, each with the conditions that moved it most."""
-    clean = _clean_index(rows)
-    by_sample: dict[str, dict[Condition, list[tuple[float | None, float | None]]]] = {}
+def _least_stable(
+    pairs: Sequence[Move], count: int
+) -> list[tuple[str, float, list[Condition]]]:
+    """The ``count`` samples the metrics rank least stable, each with the conditions that moved
+    it most (the same instability score, over that condition's pairs). Samples with no usable
+    pair (refused or errored under every perturbation) follow at score 0: a refusal is worth
+    seeing too."""
+    by_sample: dict[str, dict[Condition, list[Move]]] = {}
     order: dict[Condition, int] = {}
-    for row in rows:
-        if row["perturbation"] == "none" or row["repeat"] != 0:
-            continue
-        condition = (str(row["perturbation"]), int(row["severity"]), int(row["replicate"]))
+    for move in pairs:
+        row = move.row
+        condition = (row.perturbation, row.severity, row.replicate)
         order.setdefault(condition, len(order))
-        reference = clean.get((row["model"], row["prompt"], row["sample_id"]))
-        by_sample.setdefault(str(row["sample_id"]), {}).setdefault(condition, []).append(
-            _moves(row, reference))
-    scored = sorted(
-        ((sample, _score([m for ms in conds.values() for m in ms]), conds)
-         for sample, conds in by_sample.items()),
-        key=lambda entry: (-entry[1], entry[0]),
-    )
-    return [(sample, score, _spread(conds, order)) for sample, score, conds in scored[:count]]
+        by_sample.setdefault(row.sample_id, {}).setdefault(condition, []).append(move)
+    ranked = least_stable_samples(pairs)
+    scored = {sample for sample, _ in ranked}
+    ranked += [(sample, 0.0) for sample in sorted(by_sample) if sample not in scored]
+    return [(sample, score, _spread(by_sample[sample], order)) for sample, score in ranked[:count]]
 
 
-def _spread(
-    conds: Mapping[Condition, Sequence[tuple[float | None, float | None]]],
-    order: Mapping[Condition, int],
-) -> list[Condition]:
+def _spread(conds: Mapping[Condition, Sequence[Move]], order: Mapping[Condition, int]
+            ) -> list[Condition]:
     """The conditions that moved a sample most, in plan order.
 
     One replicate per severity and at most ``PER_FAMILY`` per family, so a strip shows several
@@ -223,7 +203,8 @@ def _spread(
     """
     chosen: list[Condition] = []
     families: dict[str, int] = {}
-    for condition in sorted(conds, key=lambda c: (-_score(conds[c]), order[c])):
+    for condition in sorted(conds, key=lambda c: (-(pairs_instability(conds[c]) or 0.0),
+                                                  order[c])):
         family, severity, _ = condition
         if len(chosen) == MAX_CELLS - 1:
             break
@@ -237,9 +218,11 @@ def _spread(
 
 def _gallery(
     picked: Sequence[tuple[str, float, list[Condition]]], rows: Sequence[Row],
-    config: Mapping[str, Any], *, thumb_px: int,
+    pairs: Sequence[Move], config: Mapping[str, Any], *, thumb_px: int,
 ) -> list[GallerySample]:
     wanted = {sample for sample, _, _ in picked}
+    # Cells show repeat 0: one answer per model and condition keeps a cell readable.
+    moved = {_row_key(m.row): m for m in pairs if m.row.sample_id in wanted and m.row.repeat == 0}
     by_key = {(r["sample_id"], r["perturbation"], r["severity"], r["replicate"], r["model"],
                r["prompt"]): r for r in rows if r["sample_id"] in wanted and r["repeat"] == 0}
     series = list(dict.fromkeys((r["model"], r["prompt"]) for r in rows))
@@ -251,9 +234,9 @@ def _gallery(
             answers = []
             for model, prompt in series:
                 row = by_key.get((sample_id, perturbation, severity, replicate, model, prompt))
-                clean = by_key.get((sample_id, "none", 0, 0, model, prompt))
                 if row is not None:
-                    answers.append(_answer(row, clean))
+                    answers.append(_answer(row, moved.get(
+                        (model, prompt, sample_id, perturbation, severity, replicate))))
             thumbnail, note = images.thumbnail(sample_id, perturbation, severity, replicate,
                                                thumb_px)
             cells.append(GalleryCell(perturbation, severity, thumbnail, answers,
@@ -263,13 +246,18 @@ def _gallery(
     return gallery
 
 
-def _answer(row: Row, clean: Row | None) -> Answer:
-    shift, flip = _moves(row, clean) if row is not clean else (None, None)
+def _row_key(row: ItemResult) -> tuple[str, str, str, str, int, int]:
+    return (row.model, row.prompt, row.sample_id, row.perturbation, row.severity, row.replicate)
+
+
+def _answer(row: Row, move: Move | None) -> Answer:
+    """A gallery answer; ``move`` is its pairing with the clean answer (``None`` on clean)."""
+    shift = move.shift if move is not None else None
     return Answer(
         model=str(row["model"]), prompt=str(row["prompt"]), age=row["age"], gender=row["gender"],
         outcome=str(row["outcome"]), refusal_kind=row["refusal_kind"], raw_text=row["raw_text"],
-        changed_age=shift is not None and shift > FLIP_YEARS, flipped=bool(flip),
-        error=row["error"],
+        changed_age=shift is not None and shift > CS_YEARS,
+        flipped=move is not None and bool(move.flip), error=row["error"],
     )
 
 

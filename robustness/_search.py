@@ -21,6 +21,7 @@ from prompts import PromptVariant
 
 from ._identity import request_key
 from ._materialize import input_digest, model_input
+from ._metrics import compare_answers
 from ._models import ModelAdapter, ModelInput
 from ._seeding import stable_hash
 from ._store import Store
@@ -84,12 +85,12 @@ def find_counterexample(
         return None
 
     def verdict(prediction: Prediction) -> str | None:
-        if clean.gender and prediction.gender and prediction.gender != clean.gender:
+        # The metrics' pairing decides what moved, so a refusal never counts as a flip.
+        moved, flipped = compare_answers(prediction, clean)
+        if flipped:
             return f"gender {clean.gender} → {prediction.gender}"
-        if clean.age is not None and prediction.age is not None:
-            moved = abs(prediction.age - clean.age)
-            if moved > max_age_shift:
-                return f"age {clean.age:.1f} → {prediction.age:.1f} (moved {moved:.1f} years)"
+        if moved is not None and moved > max_age_shift:
+            return f"age {clean.age:.1f} → {prediction.age:.1f} (moved {moved:.1f} years)"
         return None
 
     def breaks(change: Change) -> bool:

@@ -32,7 +32,7 @@ from ._types import ItemResult, Prediction
 
 __all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS items (
     repeat INTEGER NOT NULL, request_key TEXT, image_sha256 TEXT, error TEXT,
     age_true REAL, age_low REAL, age_high REAL, gender_true TEXT, subject_id TEXT,
     image_path TEXT, simulated INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
-    updated REAL NOT NULL, error_kind TEXT,
+    updated REAL NOT NULL, error_kind TEXT, extras TEXT,
     PRIMARY KEY (run_id, model, prompt, sample_id, perturbation, severity, replicate, repeat)
 );
 CREATE TABLE IF NOT EXISTS owners (
@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS claims (
 # Columns added after version 1, all nullable: opening an older store adds the missing ones.
 _ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "predictions": (("truncated", "INTEGER"), ("asks", "TEXT"), ("parser_version", "TEXT")),
-    "items": (("error_kind", "TEXT"),),
+    "items": (("error_kind", "TEXT"), ("extras", "TEXT")),
 }
 
 # Prediction fields stored per request key (``error`` lives on the item: errors are not cached).
@@ -102,6 +102,7 @@ class ItemRecord:
     position: int
     simulated: bool = False
     error_kind: str | None = None  # "data" or "model" when ``error`` is set
+    extras: tuple[tuple[str, str], ...] = ()  # the sample's metadata columns, for slices
 
     @property
     def identity(self) -> tuple[str, str, str, str, int, int, int]:
@@ -252,6 +253,13 @@ class Store:
         ).fetchone()
         return int(row[0])
 
+    def sample_extras(self, run_id: str) -> dict[str, dict[str, str]]:
+        """Each sample's metadata columns (``ethnicity``, ``race``, …) as the run stored them."""
+        rows = self._db.execute(
+            "SELECT DISTINCT sample_id, extras FROM items WHERE run_id = ? AND extras IS NOT NULL",
+            (run_id,))
+        return {str(sample): json.loads(extras) for sample, extras in rows}
+
     def error_count(self, run_id: str) -> int:
         """Items of the run that ended as errors (before the model, or from it)."""
         row = self._db.execute(
@@ -317,13 +325,14 @@ def write_answers(
     db.executemany(
         "INSERT OR REPLACE INTO items (run_id, model, prompt, sample_id, perturbation, severity, "
         "replicate, repeat, request_key, image_sha256, error, age_true, age_low, age_high, "
-        "gender_true, subject_id, image_path, simulated, position, updated, error_kind) VALUES "
-        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "gender_true, subject_id, image_path, simulated, position, updated, error_kind, extras) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (run_id, *item.identity, item.request_key, item.image_sha256, item.error,
              item.age_true, item.age_low, item.age_high, item.gender_true, item.subject_id,
              item.image_path, int(item.simulated), item.position, now,
-             item.error_kind if item.error is not None else None)
+             item.error_kind if item.error is not None else None,
+             json.dumps(dict(item.extras)) if item.extras else None)
             for item in items
         ],
     )

@@ -77,7 +77,9 @@ class ItemResult:
     """One planned item joined with its label and its prediction: the row metrics work on.
 
     ``perturbation`` is ``"none"`` and ``severity`` 0 for the clean condition. ``prompt`` is ``""``
-    for models that take no prompt.
+    for models that take no prompt. ``input_mode`` is the crop the model was shown (``"face"``,
+    ``"body"``, …; ``""`` when not recorded): a perturbed answer is only ever compared with the
+    clean answer of the same input mode.
     """
 
     model: str
@@ -96,3 +98,4 @@ class ItemResult:
     gender_true: Gender | None = None
     subject_id: str | None = None
     refusal_kind: str | None = None
+    input_mode: str = ""

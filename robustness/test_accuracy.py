@@ -2,9 +2,7 @@
 
 import pytest
 
-CHECK_KIND = "accuracy"
 
-
-@pytest.mark.robustness
+@pytest.mark.robustness(check="accuracy")
 def test_clean_accuracy(case, robustness_check):  # type: ignore[no-untyped-def]
     robustness_check(case)

@@ -2,9 +2,7 @@
 
 import pytest
 
-CHECK_KIND = "counterexamples"
 
-
-@pytest.mark.robustness
+@pytest.mark.robustness(check="counterexamples")
 def test_no_small_counterexample(case, robustness_search):  # type: ignore[no-untyped-def]
     robustness_search(case)

@@ -2,9 +2,7 @@
 
 import pytest
 
-CHECK_KIND = "invariance"
 
-
-@pytest.mark.robustness
+@pytest.mark.robustness(check="invariance")
 def test_invariance(case, robustness_check):  # type: ignore[no-untyped-def]
     robustness_check(case)

@@ -2,9 +2,7 @@
 
 import pytest
 
-CHECK_KIND = "prompts"
 
-
-@pytest.mark.robustness
+@pytest.mark.robustness(check="prompts")
 def test_prompt_sensitivity(case, robustness_check):  # type: ignore[no-untyped-def]
     robustness_check(case)

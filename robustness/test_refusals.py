@@ -2,9 +2,7 @@
 
 import pytest
 
-CHECK_KIND = "refusals"
 
-
-@pytest.mark.robustness
+@pytest.mark.robustness(check="refusals")
 def test_refusal_rate(case, robustness_check):  # type: ignore[no-untyped-def]
     robustness_check(case)

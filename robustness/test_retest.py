@@ -2,9 +2,7 @@
 
 import pytest
 
-CHECK_KIND = "retest"
 
-
-@pytest.mark.robustness
+@pytest.mark.robustness(check="retest")
 def test_retest_noise(case, robustness_check):  # type: ignore[no-untyped-def]
     robustness_check(case)

@@ -2,9 +2,7 @@
 
 import pytest
 
-CHECK_KIND = "stability"
 
-
-@pytest.mark.robustness
+@pytest.mark.robustness(check="stability")
 def test_stability(case, robustness_check):  # type: ignore[no-untyped-def]
     robustness_check(case)

@@ -61,7 +61,7 @@ def compare(
     validate_settings(seed=seed, n_boot=n_boot, alpha=alpha)
     seed = int(seed)  # a NumPy integer would hash differently in ``statistic_rng``
     pairing = pair_items(a, b)
-    clean = index_clean(pairing.pairs)
+    clean = index_clean(a, b)
     by_condition: dict[tuple[str, int], list[Pair]] = {}
     for pair in pairing.pairs:
         by_condition.setdefault(pair.condition, []).append(pair)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from statsmodels.stats.multitest import multipletests
+
 __all__ = ["holm"]
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:
-    """Holm-adjusted p-values, in the order given.
+    """Holm-adjusted p-values, in the order given (``statsmodels`` ``multipletests``).
 
     With the m p-values sorted ascending, the i-th (from 0) is multiplied by m − i, capped at 1,
     and made non-decreasing along the sorted order (a step-down procedure stops at the first
@@ -27,11 +29,7 @@ def holm(pvalues: Sequence[float]) -> list[float]:
     for value in pvalues:
         if not (isinstance(value, int | float) and math.isfinite(value) and 0.0 <= value <= 1.0):
             raise ValueError(f"p-values must be numbers in [0, 1], got {value!r}")
-    m = len(pvalues)
-    order = sorted(range(m), key=lambda i: pvalues[i])
-    adjusted = [0.0] * m
-    running = 0.0
-    for rank, index in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * float(pvalues[index])))
-        adjusted[index] = running
-    return adjusted
+    if not pvalues:
+        return []
+    _, adjusted, _, _ = multipletests([float(p) for p in pvalues], method="holm")
+    return [float(p) for p in adjusted]

@@ -13,13 +13,15 @@ gender_acc    both answered with a gender, and the gender label is      1 if cor
               known
 refusal_rate  both were asked: neither item is an ``error`` (a           1 if refused      lower
               pipeline failure is no chance to refuse)
-age_shift     perturbed pairs whose sample's clean pair (same repeat,   |age − clean age| lower
-              replicate 0) exists, all four answers with an age
+age_shift     perturbed pairs where both arms' answers have a shift from  |age − clean age| lower
+              their own arm's clean reference (``_metrics`` pairing)
 ============  ========================================================  ================  =======
 
 "Answered" follows the metrics module: outcome ``answer`` or ``partial``; a refused answer is
-never imputed. ``age_shift`` needs no label, so it is the one comparison an unlabelled folder has
-besides refusals.
+never imputed. The clean reference of each arm's answer is the one ``robustness._metrics`` pairs it
+with (same model, prompt, sample, input mode, repeat; clean replicate 0), so an arm's |Δage| here is
+the summary's whenever both arms answered the same items. ``age_shift`` needs no label, so it is
+the one comparison an unlabelled folder has besides refusals.
 """
 
 from __future__ import annotations
@@ -31,10 +33,13 @@ import numpy as np
 
 from robustness._ab._pairs import Pair
 from robustness._metrics._accuracy import predicted_age, predicted_gender
+from robustness._metrics._pairing import ReferenceKey, clean_references, moves
+from robustness._types import ItemResult
 
 __all__ = ["MEASURES", "CleanIndex", "Measure", "Paired", "index_clean"]
 
-CleanIndex = Mapping[tuple[str, int], Pair]
+# Each arm's clean references, as ``_metrics`` pairs them: (arm A's, arm B's).
+CleanIndex = tuple[Mapping[ReferenceKey, ItemResult], Mapping[ReferenceKey, ItemResult]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +61,9 @@ class Measure:
     extract: Callable[[Sequence[Pair], CleanIndex], Paired]
 
 
-def index_clean(pairs: Sequence[Pair]) -> dict[tuple[str, int], Pair]:
-    """Clean replicate-0 pairs by (sample, repeat): the reference of each perturbed pair."""
-    index: dict[tuple[str, int], Pair] = {}
-    for pair in pairs:
-        row = pair.a
-        if row.perturbation == "none" and row.severity == 0 and row.replicate == 0:
-            index[(row.sample_id, row.repeat)] = pair
-    return index
+def index_clean(a: Sequence[ItemResult], b: Sequence[ItemResult]) -> CleanIndex:
+    """Each arm's clean references, from all of its items (paired or not)."""
+    return clean_references(a), clean_references(b)
 
 
 def _collect(values: list[tuple[float, float, str]]) -> Paired:
@@ -101,18 +101,12 @@ def _refused(pairs: Sequence[Pair], clean: CleanIndex) -> Paired:
 
 
 def _age_shift(pairs: Sequence[Pair], clean: CleanIndex) -> Paired:
-    values = []
-    for pair in pairs:
-        if pair.a.perturbation == "none":
-            continue
-        reference = clean.get((pair.a.sample_id, pair.a.repeat))
-        if reference is None:
-            continue
-        ages = [predicted_age(row) for row in (pair.a, reference.a, pair.b, reference.b)]
-        if all(age is not None for age in ages):
-            age_a, clean_a, age_b, clean_b = ages
-            values.append((abs(age_a - clean_a), abs(age_b - clean_b), pair.cluster))  # type: ignore[operator]
-    return _collect(values)
+    perturbed = [pair for pair in pairs if pair.a.perturbation != "none"]
+    moves_a = moves([pair.a for pair in perturbed], clean[0])
+    moves_b = moves([pair.b for pair in perturbed], clean[1])
+    return _collect([(move_a.shift, move_b.shift, pair.cluster)
+                     for pair, move_a, move_b in zip(perturbed, moves_a, moves_b, strict=True)
+                     if move_a.shift is not None and move_b.shift is not None])
 
 
 MEASURES: tuple[Measure, ...] = (

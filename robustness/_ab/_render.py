@@ -1,17 +1,16 @@
 """Terminal rendering of an ``ABResult``: one rich table, then the lines a table cannot hold.
 
-The table is built to stay whole in an 80-column terminal: short metric names, one decimal in the
-differences, and the verdict as "A better" / "B better" / "–"; the caption and the lines below it
-say what the marks mean. ``to_json`` keeps every detail.
+Short metric names, one decimal in the differences, and the verdict as "A better" / "B better" /
+"–"; the caption and the lines below it say what the marks mean. A terminal too narrow for every
+column gets the table in stacked blocks (``StackedTable``), so no verdict is ever cut.
+``to_json`` keeps every detail.
 """
 
 from __future__ import annotations
 
-from rich import box
-from rich.table import Table
-
 from robustness._ab._result import ABResult, ABRow
 from robustness._ab._significance import WILCOXON_ZERO_METHOD, min_informative
+from robustness._tables import StackedTable
 
 __all__ = ["ab_lines", "ab_table"]
 
@@ -48,8 +47,8 @@ def _p(value: float | None) -> str:
     return f"{value:.0e}" if value < 0.001 else f"{value:.3f}"
 
 
-def ab_table(result: ABResult) -> Table:
-    """The comparison as a table: one line per condition × metric."""
+def ab_table(result: ABResult) -> StackedTable:
+    """The comparison as a table: one line per condition × metric, stacked to fit the terminal."""
     title = f"A/B: A = {result.a}, B = {result.b}"
     if result.simulated:
         title += " [bold yellow](SIMULATED)[/]"
@@ -61,14 +60,9 @@ def ab_table(result: ABResult) -> Table:
         f"(shift from the clean answer), exact McNemar for gender accuracy and refusals. "
         f"Holm: p after Holm's correction across the rows; verdicts at alpha {result.alpha:g}."
     )
-    # Right padding only, and the condition column may fold: 80 columns hold the whole table.
-    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left",
-                  box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  padding=(0, 1, 0, 0))
-    table.add_column("condition", min_width=9, overflow="fold")
-    for column in ("metric", "n", "A", "B", "B − A [CI]", "p", "Holm", "verdict"):
-        table.add_column(column, justify="left" if column in ("metric", "verdict") else "right",
-                         no_wrap=True, min_width=8 if column == "verdict" else None)
+    headers = ("condition", "metric", "n", "A", "B", "B − A [CI]", "p", "Holm", "verdict")
+    table = StackedTable(title=title, headers=headers, key_columns=2, caption=caption,
+                         right=frozenset(headers[2:8]))
     for row in result.rows:
         verdict: str = row.verdict if row.verdict in _STYLES else "–"
         if verdict in _STYLES:

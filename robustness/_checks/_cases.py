@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 __all__ = ["Case", "CheckKind", "cases_for"]
 
 CheckKind = Literal[
-    "accuracy", "stability", "invariance", "refusals", "prompts", "retest", "counterexamples"
+    "accuracy", "stability", "invariance", "refusals", "prompts", "retest", "counterexamples",
+    "slices",
 ]
 
 
@@ -28,10 +29,11 @@ class Case:
     prompt: str = ""
     perturbation: str = "none"
     severity: int = 0
+    column: str = ""  # the --slice-by column of a slices case
 
     @property
     def id(self) -> str:
-        parts = [self.model, self.prompt]
+        parts = [self.model, self.prompt, self.column]
         if self.perturbation != "none":
             parts.append(f"{self.perturbation}-s{self.severity}")
         return "-".join(part for part in parts if part)
@@ -56,6 +58,9 @@ def cases_for(kind: CheckKind, plan: RunPlan) -> list[Case]:
         models = [m for m in dict.fromkeys(m for m, _ in arms)
                   if sum(1 for name, p in arms if name == m and p) >= 2]
         return [Case(kind, model) for model in models]
+    if kind == "slices":
+        return [Case(kind, model, prompt, column=column) for model, prompt in arms
+                for column in plan.options.slice_by]
     if kind == "retest":
         return [Case(kind, model, prompt) for model, prompt in arms
                 if prompt and plan.options.repeats >= 2]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._datasets import detect_face, load_image
 from .._exceptions import ImageError
 from .._materialize import sample_boxes
+from .._metrics import clean_references, least_stable_samples, moves
 from .._search import Counterexample, find_counterexample
 from .._store import Store
 from ._cases import Case
@@ -25,7 +25,8 @@ SAMPLES = 3
 
 def search_case(case: Case, evaluation: Evaluation, plan: RunPlan, thresholds: Thresholds, *,
                 budget: int, folder: Path) -> list[str]:
-    """Search the case's least stable samples; fail when a change below the size bound breaks one."""
+    """Search the case's least stable samples; fail when a change below the size bound breaks
+    one."""
     job = next(j for j in plan.jobs if j.model.name == case.model and j.prompt_id == case.prompt)
     samples = {s.id: s for s in plan.dataset.samples}
     found: list[Counterexample] = []
@@ -55,15 +56,8 @@ def search_case(case: Case, evaluation: Evaluation, plan: RunPlan, thresholds: T
 
 
 def _least_stable(case: Case, evaluation: Evaluation) -> list[str]:
-    """Samples by their mean |Δage| over all conditions, gender flips counting 10 years."""
+    """Samples by the metrics' instability score over all their conditions, least stable first."""
     items = [i for i in evaluation.items if i.model == case.model and i.prompt == case.prompt]
-    clean = {i.sample_id: i for i in items if i.perturbation == "none" and i.repeat == 0}
-    moves: dict[str, list[float]] = defaultdict(list)
-    for item in items:
-        base = clean.get(item.sample_id)
-        if item.perturbation == "none" or base is None or base.age is None or item.age is None:
-            continue
-        flipped = bool(base.gender and item.gender and base.gender != item.gender)
-        moves[item.sample_id].append(abs(item.age - base.age) + 10.0 * flipped)
-    ranked = sorted(moves, key=lambda s: -sum(moves[s]) / len(moves[s]))
-    return ranked or list(clean)
+    references = clean_references(items)
+    ranked = [sample for sample, _ in least_stable_samples(moves(items, references))]
+    return ranked or list(dict.fromkeys(row.sample_id for row in references.values()))

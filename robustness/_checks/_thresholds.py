@@ -42,6 +42,10 @@ class Thresholds:
     # smaller than counterexample_size_min (1.0 = every dial at its severity-5 strength) fails.
     counterexample_age_shift: float = 10.0
     counterexample_size_min: float = 0.25
+    # Slices (--slice-by): the gap between the best and worst slice, in years for MAE and mean
+    # |Δage|, and as a share for gender accuracy, gender flip rate and refusal rate.
+    slice_gap_max: float = 8.0
+    slice_rate_gap_max: float = 0.25
 
     def at(self, name: str, severity: int) -> float:
         """A per-severity bound at one severity."""
@@ -86,8 +90,9 @@ def load_thresholds(pyproject: Path | None) -> _Table:
     where = f"{pyproject} [tool.robustness]"
     perturbations = section.get("perturbations", {})
     models = section.get("models", {})
-    base = _values({k: v for k, v in section.items() if k not in ("perturbations", "models")},
-                   where)
+    # [tool.robustness.prices] holds prices for the cost figures (robustness._cost), not thresholds.
+    base = _values({k: v for k, v in section.items()
+                    if k not in ("perturbations", "models", "prices")}, where)
     return _Table(
         base=base,
         perturbations={name: _values(table, f"{where}.perturbations.{name}")

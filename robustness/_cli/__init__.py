@@ -13,6 +13,7 @@ from ._common import OneLineErrorGroup
 from ._convert import convert_sharegpt4v
 from ._demo import demo
 from ._export import export
+from ._init import init_command
 from ._perturbations import perturbations_command
 from ._prompts import parse_command, prompts_command
 from ._reparse import reparse_command
@@ -31,7 +32,7 @@ def cli() -> None:
 
 for _command in (
     run, export, list_models, demo, perturbations_command, prompts_command, parse_command,
-    serve_sim, report_command, ab_command, reparse_command, convert_sharegpt4v,
+    serve_sim, report_command, ab_command, reparse_command, convert_sharegpt4v, init_command,
 ):
     cli.add_command(_command)
 

@@ -43,6 +43,7 @@ from ._common import (
     user_errors,
 )
 from ._options import model_options, model_settings
+from ._slices import print_ab_slices
 
 __all__ = ["ab_command"]
 
@@ -86,6 +87,9 @@ __all__ = ["ab_command"]
               default=None, help="Also write the HTML stability report, with these verdicts.")
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 1 when B (or the newer run) is significantly worse on any row.")
+@click.option("--slice-by", "slice_by", multiple=True, metavar="COLUMN",
+              help="Also show each arm's figures per subgroup: age_band, gender or a dataset "
+                   "metadata column; repeat for several.")
 @click.pass_context
 @user_errors
 def ab_command(ctx: click.Context, /, **kwargs: Any) -> None:
@@ -95,6 +99,7 @@ def ab_command(ctx: click.Context, /, **kwargs: Any) -> None:
     alpha, n_boot = kwargs.pop("alpha"), kwargs.pop("n_boot")
     json_path, fail = kwargs.pop("json_path"), kwargs.pop("fail_on_regression")
     report_path = kwargs.pop("report_path")
+    slice_by = tuple(dict.fromkeys(kwargs["slice_by"]))
     if kwargs["baseline_id"] is not None:
         _refuse(kwargs, ("prompt_a", "prompt_b", "a_model", "b_model"), "--baseline")
         results, payload = _baseline(kwargs, alpha=alpha, n_boot=n_boot)
@@ -107,6 +112,9 @@ def ab_command(ctx: click.Context, /, **kwargs: Any) -> None:
         out.print(ab_table(result))
         for line in ab_lines(result):
             out.print(line)
+    if slice_by:
+        payload["slices"] = print_ab_slices(kwargs["store"], results, slice_by,
+                                            seed=kwargs["seed"])
     if json_path is not None:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
@@ -162,6 +170,7 @@ def _run(kwargs: dict[str, Any], explicit: set[str], *, alpha: float, n_boot: in
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
         prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
         model_settings=model_settings(kwargs), max_requests=kwargs["max_requests"],
+        slice_by=tuple(dict.fromkeys(kwargs["slice_by"])),
     )
     columns = (TextColumn("[bold]evaluating A and B"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())

@@ -10,7 +10,7 @@ import click
 
 from .._models import MODEL_NAMES, ModelSettings
 
-__all__ = ["model_options", "model_settings"]
+__all__ = ["analysis_options", "analysis_settings", "model_options", "model_settings"]
 
 
 def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,3 +64,29 @@ def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
         max_tokens=kwargs.pop("max_tokens"), timeout_s=kwargs.pop("timeout_s"),
         dtype=kwargs.pop("dtype"),
     )
+
+
+def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the slice and price options (analysis only: they never change what is asked)."""
+    options = [
+        click.option("--slice-by", "slice_by", multiple=True, metavar="COLUMN",
+                     help="Figures per subgroup: age_band, gender or a dataset metadata column "
+                          "(e.g. ethnicity); repeat for several."),
+        click.option("--price", "prices", multiple=True, metavar="MODEL=IN/OUT",
+                     help="Price per 1M input/output tokens, for cost per 1,000 predictions; "
+                          "overrides [tool.robustness.prices] in pyproject.toml."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def analysis_settings(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the analysis options: ``slice_by`` and ``prices`` (pyproject.toml, then flags)."""
+    from .._cost import load_prices, parse_price
+    from .._project import find_pyproject
+
+    prices = load_prices(find_pyproject(Path.cwd()))
+    prices.update(parse_price(value) for value in kwargs.pop("prices"))
+    return {"slice_by": tuple(dict.fromkeys(kwargs.pop("slice_by"))),
+            "prices": tuple(prices.items())}

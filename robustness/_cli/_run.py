@@ -23,6 +23,7 @@ from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, plan_run
 from .._datasets import FORMATS
 from .._models import describe_models
 from .._report import write_report
+from .._extra_tables import extra_tables
 from .._tables import model_notes, summary_tables
 from ._common import (
     OUTPUT_FILE,
@@ -33,7 +34,7 @@ from ._common import (
     user_errors,
 )
 from ._interrupt import INTERRUPTED, stop_on_interrupt
-from ._options import model_options, model_settings
+from ._options import analysis_options, analysis_settings, model_options, model_settings
 
 # Exit code when any item ended in a model or transport error (``--allow-errors`` gives 0).
 MODEL_ERRORS = 3
@@ -57,6 +58,7 @@ __all__ = ["list_models", "print_result", "run", "run_with_progress"]
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
+@analysis_options
 @click.option("--store", type=OUTPUT_FILE, default=DEFAULT_STORE,
               show_default=True, help="SQLite result store (created if missing).")
 @click.option("--json", "json_path", type=OUTPUT_FILE, default=None,
@@ -77,6 +79,7 @@ def run(**kwargs: Any) -> None:
     or transport error, counted on the last line; 2 a user error; 130 stopped by Ctrl-C.
     """
     settings = model_settings(kwargs)
+    analysis = analysis_settings(kwargs)
     json_path = kwargs.pop("json_path")
     report_path = kwargs.pop("report_path")
     allow_errors = kwargs.pop("allow_errors")
@@ -89,7 +92,7 @@ def run(**kwargs: Any) -> None:
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
         prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
         model_settings=settings, max_requests=kwargs["max_requests"],
-        dry_run=kwargs["dry_run"],
+        dry_run=kwargs["dry_run"], **analysis,
     )
     result = run_with_progress(options)
     if options.dry_run:
@@ -103,7 +106,8 @@ def run(**kwargs: Any) -> None:
         sys.exit(INTERRUPTED)
     print_result(result, json_path)
     if report_path is not None:
-        written = write_report(options.store, report_path, run_id=result.run_id)
+        written = write_report(options.store, report_path, run_id=result.run_id,
+                               slice_by=options.slice_by, prices=dict(options.prices))
         out.print(f"report written to {written}")
     failed = result.stats.model_errors
     if failed and not allow_errors:
@@ -148,6 +152,9 @@ def print_result(result: RunResult, json_path: Path | None, *, tables: bool = Tr
             out.print(table)
     for line in model_notes(result.summary["models"]):
         out.print(line)
+    if tables:
+        for table in extra_tables(result.summary):
+            out.print(table)
     stats = result.stats
     out.print(
         f"run {result.run_id}: {stats.requests} items, {stats.model_calls} model calls, "

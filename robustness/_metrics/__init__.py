@@ -1,26 +1,81 @@
 """Metrics over stored predictions: accuracy against labels, stability against the clean image,
-coverage and refusals by kind, prompt sensitivity, test–retest noise from repeats, and
-cluster-bootstrap intervals (``DESIGN.md`` Metrics; ``FIELD.md`` §2, §6, §8).
+coverage and refusals by kind, prompt sensitivity, test–retest noise from repeats, and their
+intervals (``DESIGN.md`` Analysis; ``FIELD.md`` §2, §6, §8).
 
-``summarize`` builds the "models" section of a run's JSON summary; the small pure functions below it
-are public so reports and checks compute the same numbers the same way.
+One definition of each thing: ``METRICS`` (the metric table: name, label, unit, definition, items,
+n, interval), the pairing of a perturbed answer with its clean reference and the instability score
+(``clean_references``, ``moves``, ``instability``), and the typed results every consumer reads
+(``model_figures`` → ``ModelFigures`` → ``ConditionFigures`` → ``Estimate``). ``summarize`` is the
+"models" section of a run's JSON summary, ``analysis_settings`` its "intervals" and "metrics".
 """
 
 from __future__ import annotations
 
 from robustness._metrics._accuracy import cs_at, in_age_group, mae, mean_or_none
 from robustness._metrics._bootstrap import bootstrap_mean_ci, cluster_key, statistic_rng
+from robustness._metrics._definitions import COVERAGE_FLOOR, CS_YEARS, METRICS, Metric, metric
+from robustness._metrics._pairing import (
+    FLIP_WEIGHT_YEARS,
+    Move,
+    clean_references,
+    compare_answers,
+    instability,
+    is_clean,
+    least_stable_samples,
+    moves,
+    pairs_instability,
+    reference_key,
+    sample_instability,
+)
+from robustness._metrics._results import (
+    ConditionFigures,
+    Estimate,
+    ModelFigures,
+    RunSummary,
+    models_from_json,
+)
 from robustness._metrics._stability import p90
-from robustness._metrics._summary import summarize
+from robustness._metrics._summary import (
+    N_BOOT,
+    analysis_settings,
+    model_figures,
+    run_summary_of,
+    summarize,
+)
 
 __all__ = [
+    "COVERAGE_FLOOR",
+    "CS_YEARS",
+    "FLIP_WEIGHT_YEARS",
+    "METRICS",
+    "N_BOOT",
+    "ConditionFigures",
+    "Estimate",
+    "Metric",
+    "ModelFigures",
+    "Move",
+    "RunSummary",
+    "analysis_settings",
     "bootstrap_mean_ci",
+    "clean_references",
     "cluster_key",
+    "compare_answers",
     "cs_at",
     "in_age_group",
+    "instability",
+    "is_clean",
+    "least_stable_samples",
     "mae",
     "mean_or_none",
+    "metric",
+    "model_figures",
+    "models_from_json",
+    "moves",
     "p90",
+    "pairs_instability",
+    "reference_key",
+    "run_summary_of",
+    "sample_instability",
     "statistic_rng",
     "summarize",
 ]

@@ -12,7 +12,8 @@ What counts, exactly:
 - Gender accuracy uses answered rows with a predicted gender and a known ``gender_true``.
 - Refusal rate is refusals / (rows − error rows): an error is the pipeline failing, not the model
   declining, so it is neither a refusal nor a chance to refuse. Only full refusals count; a partial
-  answer is answered (``_refusals`` reports its refusal kind separately).
+  answer is answered (``_refusals`` reports its refusal kind separately). The rates are rows of the
+  metric table (``_definitions``); the per-item values they average are built here.
 
 Every metric is ``None`` when nothing qualifies for it.
 """
@@ -20,8 +21,9 @@ Every metric is ``None`` when nothing qualifies for it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -30,19 +32,22 @@ from robustness._types import ItemResult
 
 __all__ = [
     "ANSWERED",
+    "Answer",
     "Interval",
     "Observations",
     "age_errors",
+    "CS_TOLERANCE",
     "age_group_hits",
     "answered_count",
     "cs_at",
     "gender_hits",
     "in_age_group",
+    "indicators",
     "mae",
     "mean_or_none",
     "predicted_age",
     "predicted_gender",
-    "refusal_rate",
+    "within",
 ]
 
 ANSWERED = frozenset({"answer", "partial"})
@@ -56,7 +61,7 @@ class Observations:
     clusters: tuple[str, ...]
 
 
-# Bootstraps observations into ``[low, high]`` (or ``None``), seeded by the statistic's name.
+# Bootstraps observations of a mean into ``[low, high]`` (or ``None``), seeded by its name.
 Interval = Callable[[Observations, str], list[float] | None]
 
 
@@ -64,12 +69,23 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-def predicted_age(row: ItemResult) -> float | None:
+class Answer(Protocol):
+    """What an item row and a live ``Prediction`` share: enough to read an answer from."""
+
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def age(self) -> float | None: ...
+    @property
+    def gender(self) -> str | None: ...
+
+
+def predicted_age(row: Answer) -> float | None:
     """The row's predicted age if the model answered with a usable number, else ``None``."""
     return _finite(row.age) if row.outcome in ANSWERED else None
 
 
-def predicted_gender(row: ItemResult) -> str | None:
+def predicted_gender(row: Answer) -> str | None:
     """The row's predicted gender if the model answered with one, else ``None``."""
     return row.gender if row.outcome in ANSWERED else None
 
@@ -85,9 +101,18 @@ def mae(errors: Sequence[float] | np.ndarray) -> float | None:
     return mean_or_none(np.abs(np.asarray(errors, dtype=float)))
 
 
+# MiVOLO's evaluation counts |error| <= 5 + 1e-6 on unrounded ages; so do we (``FIELD.md`` §2).
+CS_TOLERANCE = 1e-6
+
+
+def within(errors: Sequence[float] | np.ndarray, k: float = 5.0) -> np.ndarray:
+    """1.0 / 0.0 per error: |error| <= k (+ ``CS_TOLERANCE``), predicted ages never rounded."""
+    return (np.abs(np.asarray(errors, dtype=float)) <= k + CS_TOLERANCE).astype(float)
+
+
 def cs_at(errors: Sequence[float] | np.ndarray, k: float = 5.0) -> float | None:
     """Cumulative score: share of errors with |error| <= k (a fraction); ``None`` for none."""
-    return mean_or_none(np.abs(np.asarray(errors, dtype=float)) <= k)
+    return mean_or_none(within(errors, k))
 
 
 def in_age_group(age: float, low: float | None, high: float | None) -> bool:
@@ -120,24 +145,23 @@ def gender_hits(rows: Sequence[ItemResult]) -> Observations:
     return Observations(np.asarray(hits, dtype=float), tuple(clusters))
 
 
-def age_group_hits(rows: Sequence[ItemResult]) -> np.ndarray:
+def age_group_hits(rows: Sequence[ItemResult]) -> Observations:
     """1.0 / 0.0 per row with a predicted age and a range label."""
-    hits = [
-        float(in_age_group(age, _finite(row.age_low), _finite(row.age_high)))
+    return indicators(
+        (row, in_age_group(age, _finite(row.age_low), _finite(row.age_high)))
         for row in rows
         if (age := predicted_age(row)) is not None
         and (_finite(row.age_low) is not None or _finite(row.age_high) is not None)
-    ]
-    return np.asarray(hits, dtype=float)
+    )
+
+
+def indicators(flags: Iterable[tuple[ItemResult, bool]]) -> Observations:
+    """1.0 / 0.0 per (row, flag), each with the row's bootstrap cluster."""
+    pairs = list(flags)
+    return Observations(np.asarray([float(flag) for _, flag in pairs], dtype=float),
+                        tuple(cluster_key(row) for row, _ in pairs))
 
 
 def answered_count(rows: Sequence[ItemResult]) -> int:
     """How many rows the model answered, fully or partly."""
     return sum(row.outcome in ANSWERED for row in rows)
-
-
-def refusal_rate(rows: Sequence[ItemResult]) -> float | None:
-    """Refusals / (rows − error rows); ``None`` when every row errored or there are none."""
-    asked = sum(row.outcome != "error" for row in rows)
-    refused = sum(row.outcome == "refusal" for row in rows)
-    return refused / asked if asked else None

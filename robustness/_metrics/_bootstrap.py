@@ -2,8 +2,9 @@
 
 Images of one person are not independent evidence: resampling single images would make the interval
 too narrow. We resample whole clusters (a subject, or a sample when no subject is known) and take
-the ratio of resampled sums, which weights clusters of unequal size correctly. The resample is one
-matrix of cluster indices per chunk, so 1000 resamples over 10k items take milliseconds.
+the ratio of resampled sums, which weights clusters of unequal size correctly. The resampling is
+``scipy.stats.bootstrap`` over per-cluster totals (one matrix of cluster indices per batch), so
+1000 resamples over 10k items take milliseconds.
 
 Randomness comes only from the ``Generator`` passed in; ``statistic_rng`` derives one from the run
 seed and a stable key, so adding a model or condition never moves another statistic's interval.
@@ -11,15 +12,24 @@ seed and a stable key, so adding a model or condition never moves another statis
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from scipy.stats import DegenerateDataWarning, bootstrap
 
 from robustness._exceptions import ConfigError
 from robustness._seeding import stable_hash
 from robustness._types import ItemResult
 
-__all__ = ["bootstrap_mean_ci", "cluster_key", "cluster_totals", "statistic_rng"]
+__all__ = [
+    "bootstrap_mean_ci",
+    "cluster_bootstrap",
+    "cluster_key",
+    "cluster_totals",
+    "statistic_rng",
+]
 
 # Cells in one resample matrix at most: memory stays flat (~16 MB) whatever the cluster count.
 _CHUNK_CELLS = 2_000_000
@@ -60,6 +70,47 @@ def cluster_totals(
     return sums, np.bincount(codes).astype(float)
 
 
+def cluster_bootstrap(
+    values: Sequence[float] | np.ndarray,
+    clusters: Sequence[str],
+    *,
+    n_boot: int,
+    rng: np.random.Generator,
+    level: float = 0.95,
+    method: str = "percentile",
+    bootstrap_result: Any = None,
+) -> Any:
+    """``scipy.stats.bootstrap`` of the mean of ``values``, resampling whole ``clusters``.
+
+    The data handed to SciPy are the per-cluster sums and counts, paired, and the statistic is
+    sum / count over the draw, so a resample draws whole clusters and a BCa jackknife leaves one
+    cluster out. ``bootstrap_result`` reuses an earlier call's resamples (a BCa after a
+    percentile, on the same draws); the return value is SciPy's ``BootstrapResult``. Resamples
+    are drawn in batches of at most ``_CHUNK_CELLS`` cells, so memory stays flat. ``None`` with
+    fewer than two clusters: one cluster says nothing about spread.
+    """
+    if n_boot < 1:
+        raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
+    if not 0.0 < level < 1.0:
+        raise ConfigError(f"level must be strictly between 0 and 1, got {level!r}")
+    totals = cluster_totals(values, clusters)
+    if totals is None:
+        return None
+    sums, counts = totals
+    with warnings.catch_warnings():
+        # A degenerate BCa comes back as NaN; the caller decides what to do about it.
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        return bootstrap(
+            (sums, counts), _ratio, paired=True, vectorized=True, method=method,
+            confidence_level=level, n_resamples=0 if bootstrap_result else n_boot,
+            batch=max(1, _CHUNK_CELLS // len(sums)), rng=rng, bootstrap_result=bootstrap_result,
+        )
+
+
+def _ratio(sums: np.ndarray, counts: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.sum(sums, axis=axis) / np.sum(counts, axis=axis)
+
+
 def bootstrap_mean_ci(
     values: Sequence[float] | np.ndarray,
     clusters: Sequence[str],
@@ -72,23 +123,10 @@ def bootstrap_mean_ci(
 
     ``clusters[i]`` names the cluster of ``values[i]``. Each replicate draws as many clusters as
     there are, with replacement, and computes sum(values) / count(values) over the draw. Returns
-    ``None`` when fewer than two clusters contribute: one cluster says nothing about spread.
+    ``None`` when fewer than two clusters contribute.
     """
-    if n_boot < 1:
-        raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
-    if not 0.0 < level < 1.0:
-        raise ConfigError(f"level must be strictly between 0 and 1, got {level!r}")
-    totals = cluster_totals(values, clusters)
-    if totals is None:
+    result = cluster_bootstrap(values, clusters, n_boot=n_boot, rng=rng, level=level)
+    if result is None:
         return None
-    sums, counts = totals
-    n_clusters = len(sums)
-    replicates = np.empty(n_boot)
-    chunk = max(1, _CHUNK_CELLS // n_clusters)
-    for start in range(0, n_boot, chunk):
-        stop = min(n_boot, start + chunk)
-        draw = rng.integers(0, n_clusters, size=(stop - start, n_clusters))
-        replicates[start:stop] = sums[draw].sum(axis=1) / counts[draw].sum(axis=1)
-    tail = 100.0 * (1.0 - level) / 2.0
-    low, high = np.percentile(replicates, [tail, 100.0 - tail])
-    return float(low), float(high)
+    interval = result.confidence_interval
+    return float(interval.low), float(interval.high)

@@ -89,7 +89,7 @@ def test_summarize_clusters_by_subject_when_known() -> None:
     assert 3.0 < lo < 5.0 < hi < 7.0  # 5 ± 1.96 * 5 / sqrt(100) ≈ 5 ± 1
 
 
-def test_one_cluster_gives_none() -> None:
+def test_one_cluster_gives_no_mean_interval_and_an_exact_rate_interval_at_n_1() -> None:
     assert bootstrap_mean_ci([1.0, 2.0, 3.0], ["a"] * 3, n_boot=100,
                              rng=np.random.default_rng(0)) is None
     assert bootstrap_mean_ci([], [], n_boot=100, rng=np.random.default_rng(0)) is None
@@ -97,7 +97,11 @@ def test_one_cluster_gives_none() -> None:
                  subject_id="only") for i in range(10)]
     clean = summarize(rows)["m"]["clean"]
     assert clean["mae"] == 4.5 and clean["mae_ci"] is None
-    assert clean["cs5_ci"] is None and clean["gender_acc_ci"] is None
+    # One person's ten images are one piece of evidence: the exact interval at n = 1 cluster.
+    assert clean["cs5"] == 0.6 and clean["ci_method"]["cs5"] == "clopper-pearson-clusters"
+    lo, hi = clean["cs5_ci"]
+    assert 0.0 < lo < 0.01 and 0.99 < hi < 1.0
+    assert clean["gender_acc_ci"] == pytest.approx([0.025, 1.0])  # 1 of 1 cluster right
 
 
 def test_global_rng_neither_used_nor_touched() -> None:

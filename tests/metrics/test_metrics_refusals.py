@@ -77,7 +77,9 @@ def test_no_refusals_and_no_rows() -> None:
     clean = summarize([item("a", age=30), item("b", age=31)], n_boot=50)["m"]["clean"]
     assert clean["refusal_by_kind"] == {} and clean["coverage"] == 1.0
     assert clean["error_rate"] == 0.0 and clean["unparseable_rate"] == 0.0
-    assert clean["refusal_rate_ci"] == [0.0, 0.0]  # two clusters, both 0: every resample is 0
+    # two samples, neither refused: the exact interval, never the bootstrap's zero width
+    assert clean["refusal_rate_ci"] == pytest.approx([0.0, 0.8419], abs=1e-4)
+    assert clean["ci_method"]["refusal_rate"] == "clopper-pearson" and clean["asked_n"] == 2
     # a model with no clean rows: its clean block is empty, every rate undefined
     empty = summarize([item("a", age=30, perturbation="blur", severity=1)], n_boot=50)["m"]
     for key in ("coverage", "error_rate", "unparseable_rate", "refusal_rate_ci", "retest"):

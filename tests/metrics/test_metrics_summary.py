@@ -18,13 +18,20 @@ from robustness._types import ItemResult
 # Keys added for MLLM runs (prompts, repeats, refusal kinds); the original keys stay as they were.
 BLOCK_ADDED = {"coverage", "refusal_by_kind", "error_rate", "unparseable_rate", "refusal_rate_ci",
                "retest"}
+# Keys added with the metric table: every figure's interval beside it, its n, the interval
+# methods, the low-coverage flag, and the condition (clean is none/0) on every block.
+INTERVALS_ADDED = {"cs5_ci", "gender_acc_ci", "age_group_acc_ci", "bias_ci", "coverage_ci",
+                   "error_rate_ci", "unparseable_rate_ci", "age_n", "gender_n", "age_group_n",
+                   "asked_n", "ci_method", "low_coverage", "perturbation", "severity"}
 CLEAN_KEYS = {"n", "answered", "mae", "mae_ci", "cs5", "cs5_ci", "gender_acc", "gender_acc_ci",
-              "age_group_acc", "bias", "refusal_rate", "prompt"} | BLOCK_ADDED
+              "age_group_acc", "bias", "refusal_rate", "prompt"} | BLOCK_ADDED | INTERVALS_ADDED
 CONDITION_KEYS = {"perturbation", "severity", "prompt", "n", "answered", "mae", "mae_ci", "cs5",
                   "gender_acc", "age_group_acc", "bias", "refusal_rate", "age_shift_mean",
                   "age_shift_mean_ci", "age_shift_p90", "gender_flip_rate", "gender_flip_rate_ci"
-                  } | BLOCK_ADDED | {"age_shift_mean_vs_retest"}
-MODEL_KEYS = {"clean", "clean_by_prompt", "conditions", "prompt_sensitivity", "refusals"}
+                  } | BLOCK_ADDED | {"age_shift_mean_vs_retest"} | INTERVALS_ADDED | {
+                  "shift_n", "flip_n", "instability"}
+MODEL_KEYS = {"clean", "clean_by_prompt", "conditions", "prompt_sensitivity", "refusals",
+              "simulated"}
 RETEST_KEYS = {"repeats", "groups", "age_sd_mean", "age_sd_mean_ci", "age_diff_mean",
                "gender_change_rate"}
 SENSITIVITY_KEYS = {"prompts", "samples", "age_sd_mean", "age_sd_mean_ci", "age_range_mean",
@@ -40,8 +47,15 @@ def item(
 
 
 def test_public_surface_is_pinned() -> None:
-    assert metrics.__all__ == ["bootstrap_mean_ci", "cluster_key", "cs_at", "in_age_group", "mae",
-                               "mean_or_none", "p90", "statistic_rng", "summarize"]
+    assert metrics.__all__ == [
+        "COVERAGE_FLOOR", "CS_YEARS", "FLIP_WEIGHT_YEARS", "METRICS", "N_BOOT",
+        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "RunSummary",
+        "analysis_settings", "bootstrap_mean_ci", "clean_references", "cluster_key",
+        "compare_answers", "cs_at", "in_age_group", "instability", "is_clean",
+        "least_stable_samples", "mae", "mean_or_none", "metric", "model_figures",
+        "models_from_json", "moves", "p90", "pairs_instability", "reference_key",
+        "run_summary_of", "sample_instability", "statistic_rng", "summarize",
+    ]
 
 
 def test_keys_ordering_and_prompts() -> None:
@@ -84,7 +98,7 @@ def _check_values(node: Any) -> None:
         for value in node:
             _check_values(value)
     else:
-        assert node is None or type(node) in (str, int, float), type(node)
+        assert node is None or type(node) in (str, int, float, bool), type(node)
 
 
 def test_ten_thousand_rows_json_ready() -> None:

