@@ -47,7 +47,7 @@ _PROMPT_LABELS = frozenset({"id", "purpose"})
 # its answer is read: part of every request key and of the run id.
 REQUEST_OPTIONS = frozenset({
     "models", "prompt_ids", "prompts_file", "repeats", "base_url", "model_name", "input_mode",
-    "detail", "temperature", "top_p", "max_tokens", "face_margin", "seed",
+    "detail", "temperature", "top_p", "max_tokens", "face_margin", "seed", "dtype",
     "prompt_a", "prompt_b", "a_model", "b_model",
 })
 # Options that choose which items are planned: part of the run id, not of a request key.
@@ -60,7 +60,7 @@ PLAN_OPTIONS = frozenset({
 NEUTRAL_OPTIONS = frozenset({
     "concurrency", "timeout_s", "store", "json_path", "report_path", "max_requests", "dry_run",
     "allow_errors", "alpha", "n_boot", "fail_on_regression", "baseline_id", "run_id",
-    "workers", "executor",
+    "workers", "executor", "slice_by", "prices",
 })
 
 

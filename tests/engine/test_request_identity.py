@@ -78,7 +78,7 @@ def test_every_prompt_field_but_its_labels_is_in_the_key() -> None:
     named = {name for name, _ in prompt_identity(prompt)}
     for field in fields(PromptVariant):
         value = getattr(prompt, field.name)
-        other = {"answer_format": "number", "system": "Be brief."}.get(
+        other = {"answer_format": "number", "system": "Be brief.", "asks": ("age",)}.get(
             field.name, value + "-changed" if isinstance(value, str) else value)
         changed = request_key("fp", "body", "d", face_margin=0.0,
                               prompt=replace(prompt, **{field.name: other}), repeat=0)
