@@ -18,6 +18,7 @@ from ._identity import run_identity
 from ._metrics import run_summary_of
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._reparse import parser_versions, upgrade_stale
+from ._workers import default_workers
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._slices import check_slice_columns
 from ._store import Store
@@ -61,6 +62,7 @@ class RunOptions:
     dry_run: bool = False
     slice_by: tuple[str, ...] = ()  # analysis only: not part of the run's identity
     prices: tuple[tuple[str, Prices], ...] = ()  # (model, prices per 1M tokens)
+    workers: int | None = None  # processes preparing requests; None: the cores
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,7 @@ def execute_plan(
     execute_options = ExecuteOptions(
         seed=options.seed, face_margin=options.face_margin, max_requests=options.max_requests,
         dry_run=options.dry_run,
+        workers=options.workers if options.workers is not None else default_workers(),
     )
     try:
         with Store(options.store) as store:

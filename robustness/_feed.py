@@ -25,6 +25,7 @@ from ._models import ModelAdapter, Request
 from ._prepare import Identity, Prepared, prepare, unfinished_items, with_error
 from ._store import ItemRecord, Store
 from ._types import Prediction
+from ._workers import Preparer
 
 if TYPE_CHECKING:
     from ._runner import Condition, ExecuteOptions, Job, RunStats
@@ -63,10 +64,19 @@ class RequestFeed:
     on_progress: Callable[[int], None]
     on_notice: Callable[[str], None]
     stop: threading.Event
+    preparer: Preparer
     # Items whose key another live process has claimed: key → (sample index, item, job).
     deferred: dict[str, list[tuple[int, ItemRecord, Job]]] = field(default_factory=dict)
 
     def requests(self) -> Iterator[Request]:
+        prepared = self.preparer.stream(self.dataset.root, self.dataset.samples, self._work())
+        for index, items in prepared:
+            if self._halted():
+                return
+            yield from self._offer(index, items)
+
+    def _work(self) -> Iterator[tuple[int, list[tuple[ItemRecord, Job]]]]:
+        """Each sample's unfinished items, in plan order (the preparer may run a window ahead)."""
         planned = len(self.conditions) * len(self.jobs)
         for index, sample in enumerate(self.dataset.samples):
             if self._halted():
@@ -75,7 +85,7 @@ class RequestFeed:
             self.stats.cache_hits += planned - len(items)
             self.on_progress(planned - len(items))
             if items:
-                yield from self._offer(index, items)
+                yield index, items
 
     def answer(self, key: str, prediction: Prediction) -> None:
         """Store every item that asked ``key`` with its answer (a model error fails them)."""
@@ -84,11 +94,9 @@ class RequestFeed:
             self.flights.answered[key] = prediction
         self._store(key, records, prediction, fresh=True)
 
-    def _offer(self, index: int, items: list[tuple[ItemRecord, Job]]) -> Iterator[Request]:
-        sample = self.dataset.samples[index]
+    def _offer(self, index: int, items: list[Prepared]) -> Iterator[Request]:
         asks: dict[str, list[Prepared]] = {}
-        for prepared in prepare(sample, self.dataset.root, items, seed=self.options.seed,
-                                face_margin=self.options.face_margin):
+        for prepared in items:
             key = prepared.record.request_key
             if key is None:  # a data error: stored as it is
                 self.committer.add(Answer((prepared.record,)))
@@ -141,7 +149,9 @@ class RequestFeed:
                 for index, record, job in entries:  # one image may appear as several samples
                     by_sample.setdefault(index, []).append((record, job))
                 for index, items in by_sample.items():
-                    yield from self._offer(index, items)
+                    yield from self._offer(index, prepare(
+                        self.dataset.samples[index], self.dataset.root, items,
+                        seed=self.options.seed, face_margin=self.options.face_margin))
 
     @property
     def waiting(self) -> bool:

@@ -25,6 +25,7 @@ from ._models import ModelAdapter
 from ._prepare import Identity, prepare, unfinished_items
 from ._store import Store
 from ._types import Prediction
+from ._workers import preparer_for
 
 __all__ = ["CLEAN", "Condition", "ExecuteOptions", "Job", "RunStats", "execute", "plan_jobs"]
 
@@ -75,6 +76,7 @@ class ExecuteOptions:
     commit_interval_s: float = 0.5  # an answer is durable at most this long after it arrives
     commit_group: int = 64  # ... or as soon as this many are waiting
     claim_timeout_s: float = CLAIM_TIMEOUT_S  # a silent owner's claims are taken over after this
+    workers: int = 1  # processes preparing requests; 1 prepares them in this process
 
 
 @dataclass(slots=True)
@@ -89,6 +91,7 @@ class RunStats:
     stopped_at_budget: bool = False
     interrupted: bool = False  # stopped by ``stop`` (Ctrl-C) before the plan was done
     shared_with: set[str] = field(default_factory=set)  # other processes' claims met
+    worker_cpu_s: float = 0.0  # CPU seconds worker processes spent preparing requests
 
 
 def execute(
@@ -111,6 +114,8 @@ def execute(
     finished = store.finished_items(run_id)
     claims = Claims(store.path, timeout_s=options.claim_timeout_s)
     flights = Flights()
+    preparer = preparer_for(jobs, dataset.root, seed=options.seed,
+                            face_margin=options.face_margin, workers=options.workers)
     try:
         committer = GroupCommitter(
             store.path, run_id, owner=claims.owner, interval_s=options.commit_interval_s,
@@ -123,7 +128,7 @@ def execute(
                 feed = RequestFeed(
                     model, [job for job in jobs if job.model is model], dataset, conditions,
                     finished, store, claims, committer, flights, stats, options, on_progress,
-                    on_notice, stop,
+                    on_notice, stop, preparer,
                 )
                 model.predict_stream(feed.requests(), feed.answer, stop=stop)
                 while feed.waiting:
@@ -134,6 +139,8 @@ def execute(
         finally:
             committer.close()
     finally:
+        preparer.close()
+        stats.worker_cpu_s = preparer.cpu_s
         claims.close()
     stats.interrupted = stop.is_set()
     stats.errors = store.error_count(run_id)

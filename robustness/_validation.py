@@ -69,4 +69,6 @@ def check_run_options(options: RunOptions) -> None:
         raise ConfigError(f"--max-requests must be 0 or more, got {options.max_requests!r}")
     if _number("--face-margin", options.face_margin) < 0:
         raise ConfigError(f"--face-margin must be 0 or more, got {options.face_margin!r}")
+    if options.workers is not None:
+        _at_least("--workers", options.workers, 1)
     check_model_settings(options.model_settings)

@@ -69,6 +69,8 @@ __all__ = ["list_models", "print_result", "run", "run_with_progress"]
               default=None, help="Also write the HTML stability report here.")
 @click.option("--dry-run", is_flag=True,
               help="Print how many new requests the run would make, and their tokens; call nothing.")
+@click.option("--workers", type=int, default=None,
+              help="Processes that decode, perturb, crop and encode requests. Default: the cores.")
 @click.option("--allow-errors", is_flag=True,
               help="Exit 0 even when items ended in a model or transport error (default: 3).")
 @user_errors
@@ -92,7 +94,7 @@ def run(**kwargs: Any) -> None:
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
         prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
         model_settings=settings, max_requests=kwargs["max_requests"],
-        dry_run=kwargs["dry_run"], **analysis,
+        dry_run=kwargs["dry_run"], workers=kwargs["workers"], **analysis,
     )
     result = run_with_progress(options)
     if options.dry_run:

@@ -43,6 +43,9 @@ class ModelInput:
     body: np.ndarray | None = None
     prompt: PromptVariant | None = None
     repeat: int = 0
+    # The image as the adapter's ``input_encoder`` writes it (a PNG data URL), when a worker
+    # process prepared this input: the encoding then runs beside the requests in flight.
+    encoded: str | None = None
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return tuple(a for a in (self.face, self.body) if a is not None)
@@ -74,6 +77,9 @@ class ModelAdapter(abc.ABC):
     batch_size: int = 32
     simulated: bool = False
     takes_prompts: bool = False
+    # A picklable function from an input to its image's wire form, for worker processes to
+    # apply (``ModelInput.encoded``); None when the adapter takes arrays.
+    input_encoder: Callable[[ModelInput], str] | None = None
 
     @property
     @abc.abstractmethod

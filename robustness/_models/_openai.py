@@ -92,6 +92,14 @@ def png_data_url(image: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")
 
 
+def encode_input(item: ModelInput) -> str:
+    """The data URL of the image a request sends: the body crop when there is one, else the face."""
+    image = item.body if item.body is not None else item.face
+    if image is None:
+        raise ModelError("no image in the input")
+    return png_data_url(image)
+
+
 class OpenAIModel(ModelAdapter):
     """A chat-completions model behind the suite's protocol."""
 
@@ -112,6 +120,7 @@ class OpenAIModel(ModelAdapter):
         self._parse = parse
         self._on_close = on_close
         self.simulated = False
+        self.input_encoder = encode_input
         # Everything that changes answers, and nothing secret.
         self._fingerprint = (
             "openai-compatible;"
@@ -218,6 +227,8 @@ class OpenAIModel(ModelAdapter):
         image = item.body if item.body is not None else item.face
         if image is None:
             return Prediction(outcome="error", error="no image in the input")
+        if item.encoded is not None:  # a worker process encoded it already
+            return await self._send(client, item, self._request(item, item.encoded))
         # Keyed by pixel digest; the cache holds the array, so an id is never reused meanwhile.
         cache_key = request.digest or f"id:{id(image)}"
         if cache_key not in encoded:
@@ -225,7 +236,10 @@ class OpenAIModel(ModelAdapter):
                 asyncio.to_thread(png_data_url, image)))
             while len(encoded) > 4 * self.settings.concurrency:
                 encoded.popitem(last=False)
-        body = self._request(item, await encoded[cache_key][1])
+        return await self._send(client, item, self._request(item, await encoded[cache_key][1]))
+
+    async def _send(self, client: Any, item: ModelInput, body: dict[str, Any]) -> Prediction:
+        assert item.prompt is not None
         # Backoff jitter only spreads retries out; seeding it keeps runs reproducible.
         jitter = random.Random(stable_hash(self._fingerprint, item.prompt.id, item.repeat))
         last_error = "no attempt made"

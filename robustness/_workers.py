@@ -1,0 +1,199 @@
+"""Preparing requests in worker processes, a bounded window ahead of the requests in flight.
+
+Decode, perturb, crop, digest and (for adapters with an ``input_encoder``) the PNG encoding run in
+a pool of worker processes; the driver submits one task per sample with unfinished items and
+takes the results back in plan order, never more than ``window`` samples ahead, so memory holds a
+window of prepared requests whatever the plan's size. ``prepare`` is a pure function of the
+sample, the items and the run options, so keys and inputs are those the driver would compute.
+
+Workers get each model's facts (name, fingerprint, input mode, encoder), never the model: an
+adapter holds sessions, threads and weights that neither pickle nor belong in a worker. They
+start from a fork server that imported this module once (fast to start, and no fork of a driver
+that already runs threads), or are spawned where there is no fork server.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._models import ModelAdapter, ModelInput
+from ._prepare import Prepared, prepare
+from ._store import ItemRecord
+from ._types import Prediction, Sample
+
+if TYPE_CHECKING:
+    from ._runner import Job
+
+__all__ = [
+    "LocalPreparer", "PoolPreparer", "Preparer", "default_workers", "encoded", "preparer_for",
+]
+
+Work = tuple[int, list[tuple[ItemRecord, "Job"]]]  # (sample index, its unfinished items)
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def encoded(prepared: list[Prepared]) -> list[Prepared]:
+    """Each input with its image encoded by its adapter's encoder, once per crop."""
+    out, done = [], {}
+    for item in prepared:
+        encoder = item.job.model.input_encoder
+        digest = item.record.image_sha256
+        if encoder is not None and item.input is not None and digest is not None:
+            if digest not in done:
+                try:
+                    done[digest] = encoder(item.input)
+                except Exception:  # left to the adapter, which reports it as the item's error
+                    done[digest] = None
+            item = replace(item, input=replace(item.input, encoded=done[digest]))
+        out.append(item)
+    return out
+
+
+class Preparer:
+    """Turns each sample's unfinished items into prepared items, in plan order."""
+
+    cpu_s: float = 0.0  # CPU seconds worker processes spent preparing (0 in this process)
+
+    def stream(self, root: Path, samples: Sequence[Sample], work: Iterable[Work]) -> Iterator[
+            tuple[int, list[Prepared]]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop the workers, if any."""
+
+
+class LocalPreparer(Preparer):
+    """The single-process path (``--workers 1``): each sample prepared when it is reached."""
+
+    def __init__(self, *, seed: int, face_margin: float) -> None:
+        self.seed, self.face_margin = seed, face_margin
+
+    def stream(self, root: Path, samples: Sequence[Sample], work: Iterable[Work]) -> Iterator[
+            tuple[int, list[Prepared]]]:
+        for index, items in work:
+            yield index, prepare(samples[index], root, items, seed=self.seed,
+                                 face_margin=self.face_margin)
+
+
+class _ModelFacts(ModelAdapter):
+    """What ``prepare`` and the encoding read of a model, picklable; it cannot predict."""
+
+    def __init__(self, model: ModelAdapter) -> None:
+        self.name, self.input_mode = model.name, model.input_mode
+        self.simulated, self.takes_prompts = model.simulated, model.takes_prompts
+        self.input_encoder = model.input_encoder
+        self._fingerprint = model.fingerprint
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
+
+    def predict_batch(self, inputs: Sequence[ModelInput]) -> list[Prediction]:
+        raise TypeError("a worker process holds a model's facts, not the model")
+
+
+# A worker's state, set once by ``_start``: (root, seed, face margin, jobs with models' facts).
+_STATE: tuple[Path, int, float, tuple[Job, ...]] | None = None
+
+
+def _start(root: Path, seed: int, face_margin: float, jobs: tuple[Job, ...]) -> None:
+    global _STATE
+    _STATE = (root, seed, face_margin, jobs)
+
+
+def _prepare_task(
+    sample: Sample, items: list[tuple[ItemRecord, int]]
+) -> tuple[list[tuple[ItemRecord, int, ModelInput | None]], float]:
+    assert _STATE is not None, "worker not started"
+    root, seed, face_margin, jobs = _STATE
+    started = time.process_time()
+    prepared = encoded(prepare(sample, root, [(record, jobs[j]) for record, j in items],
+                               seed=seed, face_margin=face_margin))
+    # Results come back in the order of ``items`` (prepare keeps it), so the job is its index.
+    out = [(p.record, j, p.input) for p, (_, j) in zip(prepared, items, strict=True)]
+    return out, time.process_time() - started
+
+
+class PoolPreparer(Preparer):
+    """``workers`` processes preparing up to ``window`` samples ahead of the driver."""
+
+    def __init__(self, jobs: Sequence[Job], root: Path, *, seed: int, face_margin: float,
+                 workers: int, window: int | None = None) -> None:
+        from ._runner import Job
+
+        self._jobs = list(jobs)
+        self._index = {id(job): i for i, job in enumerate(self._jobs)}
+        facts = {id(job.model): _ModelFacts(job.model) for job in self._jobs}
+        specs = tuple(Job(facts[id(job.model)], job.prompt, job.repeat) for job in self._jobs)
+        self._initargs = (root, seed, face_margin, specs)
+        self._workers = workers
+        self._window = window or 4 * workers
+        self._pool: ProcessPoolExecutor | None = None  # started when a sample needs work
+        self.cpu_s = 0.0
+
+    def stream(self, root: Path, samples: Sequence[Sample], work: Iterable[Work]) -> Iterator[
+            tuple[int, list[Prepared]]]:
+        ahead: deque[tuple[int, Future[tuple[list[tuple[ItemRecord, int, ModelInput | None]],
+                                             float]]]] = deque()
+        source = iter(work)
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(ahead) < self._window:
+                    next_work = next(source, None)
+                    if next_work is None:
+                        exhausted = True
+                        break
+                    index, items = next_work
+                    tagged = [(record, self._index[id(job)]) for record, job in items]
+                    ahead.append((index, self._started().submit(_prepare_task, samples[index],
+                                                                tagged)))
+                if not ahead:
+                    return
+                index, future = ahead.popleft()
+                results, cpu_s = future.result()
+                self.cpu_s += cpu_s
+                yield index, [Prepared(record, self._jobs[j], item) for record, j, item in results]
+        finally:
+            for _, future in ahead:  # the driver stopped early: drop what it will not take
+                future.cancel()
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context(
+                "forkserver" if "forkserver" in methods else "spawn")
+            if "forkserver" in methods:
+                context.set_forkserver_preload([__name__])
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=context,
+                                             initializer=_start, initargs=self._initargs)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def preparer_for(jobs: Sequence[Job], root: Path, *, seed: int, face_margin: float,
+                 workers: int) -> Preparer:
+    """The pool when ``workers`` > 1, else the single-process path."""
+    if workers <= 1:
+        return LocalPreparer(seed=seed, face_margin=face_margin)
+    return PoolPreparer(jobs, root, seed=seed, face_margin=face_margin, workers=workers)
+
