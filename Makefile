@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,parquet]'
 	touch $(STAMP)
 
-# The [hf] extra (torch, transformers) for the local-model adapters' tests; the demo stays light.
+# The [hf] extra (torch, transformers) for the local-model adapters' tests, [ray] for the Ray
+# executor's; the demo stays light.
 $(HF_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet '$(TORCH)'
-	$(BIN)/pip install --quiet -e '.[dev,hf,parquet]'
+	$(BIN)/pip install --quiet -e '.[dev,hf,parquet,ray]'
 	touch $(HF_STAMP)
 
 demo: $(STAMP)

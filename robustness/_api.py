@@ -18,6 +18,7 @@ from ._identity import run_identity
 from ._metrics import run_summary_of
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._reparse import parser_versions, upgrade_stale
+from ._executors import executor_for
 from ._workers import default_workers
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._slices import check_slice_columns
@@ -63,6 +64,8 @@ class RunOptions:
     slice_by: tuple[str, ...] = ()  # analysis only: not part of the run's identity
     prices: tuple[tuple[str, Prices], ...] = ()  # (model, prices per 1M tokens)
     workers: int | None = None  # processes preparing requests; None: the cores
+    executor: str = "local"  # or "ray": preparation as Ray tasks, local models as Ray actors
+    ray_address: str | None = None  # a running Ray cluster; None starts a local instance
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,12 +155,19 @@ def execute_plan(
     ends the run early with every answer received so far committed (``stats.interrupted``).
     """
     options = plan.options
+    workers = options.workers if options.workers is not None else default_workers()
+    recipes = {id(model): (name, options.model_settings)
+               for name, model in zip(dict.fromkeys(options.models), plan.models)}
+    executor = None
     execute_options = ExecuteOptions(
         seed=options.seed, face_margin=options.face_margin, max_requests=options.max_requests,
         dry_run=options.dry_run,
-        workers=options.workers if options.workers is not None else default_workers(),
+        workers=workers,
     )
     try:
+        if not options.dry_run:
+            executor = executor_for(options.executor, workers=workers,
+                                    address=options.ray_address, recipes=recipes)
         with Store(options.store) as store:
             if not options.dry_run:
                 store.begin_run(plan.run_id, _config(plan))
@@ -165,13 +175,15 @@ def execute_plan(
             stats = execute(
                 plan.dataset, plan.conditions, plan.jobs, store, run_id=plan.run_id,
                 options=execute_options, on_progress=on_progress, on_notice=on_notice,
-                stop=stop,
+                stop=stop, executor=executor,
             )
             summary = {} if options.dry_run else run_summary(
                 store, plan.run_id, stats, seed=options.seed, slice_by=options.slice_by,
                 prices=dict(options.prices),
             )
     finally:
+        if executor is not None:
+            executor.close()
         for model in plan.models:
             model.close()
     return RunResult(run_id=plan.run_id, stats=stats, summary=summary)

@@ -60,7 +60,7 @@ PLAN_OPTIONS = frozenset({
 NEUTRAL_OPTIONS = frozenset({
     "concurrency", "timeout_s", "store", "json_path", "report_path", "max_requests", "dry_run",
     "allow_errors", "alpha", "n_boot", "fail_on_regression", "baseline_id", "run_id",
-    "workers", "executor", "slice_by", "prices",
+    "workers", "executor", "ray_address", "slice_by", "prices",
 })
 
 

@@ -25,7 +25,7 @@ from ._models import ModelAdapter
 from ._prepare import Identity, prepare, unfinished_items
 from ._store import Store
 from ._types import Prediction
-from ._workers import preparer_for
+from ._executors import Executor, LocalExecutor
 
 __all__ = ["CLEAN", "Condition", "ExecuteOptions", "Job", "RunStats", "execute", "plan_jobs"]
 
@@ -99,9 +99,13 @@ def execute(
     run_id: str, options: ExecuteOptions = ExecuteOptions(),
     on_progress: Callable[[int], None] = lambda advance: None,
     on_notice: Callable[[str], None] = lambda line: None,
-    stop: threading.Event | None = None,
+    stop: threading.Event | None = None, executor: Executor | None = None,
 ) -> RunStats:
-    """Run every job on every sample under every condition; return what it cost."""
+    """Run every job on every sample under every condition; return what it cost.
+
+    ``executor`` prepares the requests and answers them (default: this machine with
+    ``options.workers`` preparing processes); this process alone claims and stores.
+    """
     started = time.perf_counter()
     stats = RunStats(requests=len(dataset.samples) * len(conditions) * len(jobs))
     stop = stop or threading.Event()
@@ -114,8 +118,9 @@ def execute(
     finished = store.finished_items(run_id)
     claims = Claims(store.path, timeout_s=options.claim_timeout_s)
     flights = Flights()
-    preparer = preparer_for(jobs, dataset.root, seed=options.seed,
-                            face_margin=options.face_margin, workers=options.workers)
+    executor = executor or LocalExecutor(options.workers)
+    preparer = executor.preparer(jobs, dataset.root, seed=options.seed,
+                                 face_margin=options.face_margin)
     try:
         committer = GroupCommitter(
             store.path, run_id, owner=claims.owner, interval_s=options.commit_interval_s,
@@ -130,10 +135,11 @@ def execute(
                     finished, store, claims, committer, flights, stats, options, on_progress,
                     on_notice, stop, preparer,
                 )
-                model.predict_stream(feed.requests(), feed.answer, stop=stop)
+                runs = executor.model(model)
+                runs.predict_stream(feed.requests(), feed.answer, stop=stop)
                 while feed.waiting:
                     left = len(feed.deferred)
-                    model.predict_stream(feed.taken_over(), feed.answer, stop=stop)
+                    runs.predict_stream(feed.taken_over(), feed.answer, stop=stop)
                     if len(feed.deferred) == left:
                         stop.wait(0.2)  # the other process is still at work on them
         finally:

@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from ._runner import Job
 
 __all__ = [
-    "LocalPreparer", "PoolPreparer", "Preparer", "default_workers", "encoded", "preparer_for",
+    "LocalPreparer", "PoolPreparer", "Preparer", "default_workers", "encoded", "job_facts",
+    "preparer_for",
 ]
 
 Work = tuple[int, list[tuple[ItemRecord, "Job"]]]  # (sample index, its unfinished items)
@@ -67,7 +68,10 @@ def encoded(prepared: list[Prepared]) -> list[Prepared]:
 class Preparer:
     """Turns each sample's unfinished items into prepared items, in plan order."""
 
-    cpu_s: float = 0.0  # CPU seconds worker processes spent preparing (0 in this process)
+    @property
+    def cpu_s(self) -> float:
+        """CPU seconds worker processes of this machine spent (0 when none)."""
+        return 0.0
 
     def stream(self, root: Path, samples: Sequence[Sample], work: Iterable[Work]) -> Iterator[
             tuple[int, list[Prepared]]]:
@@ -107,6 +111,14 @@ class _ModelFacts(ModelAdapter):
         raise TypeError("a worker process holds a model's facts, not the model")
 
 
+def job_facts(jobs: Sequence[Job]) -> tuple[Job, ...]:
+    """The jobs, each model replaced by its facts: what a worker process may receive."""
+    from ._runner import Job
+
+    facts = {id(job.model): _ModelFacts(job.model) for job in jobs}
+    return tuple(Job(facts[id(job.model)], job.prompt, job.repeat) for job in jobs)
+
+
 # A worker's state, set once by ``_start``: (root, seed, face margin, jobs with models' facts).
 _STATE: tuple[Path, int, float, tuple[Job, ...]] | None = None
 
@@ -116,17 +128,18 @@ def _start(root: Path, seed: int, face_margin: float, jobs: tuple[Job, ...]) -> 
     _STATE = (root, seed, face_margin, jobs)
 
 
-def _prepare_task(
-    sample: Sample, items: list[tuple[ItemRecord, int]]
-) -> tuple[list[tuple[ItemRecord, int, ModelInput | None]], float]:
+# Prepared items as (record, job index, input), and (worker pid, its CPU seconds so far).
+_Result = tuple[list[tuple[ItemRecord, int, ModelInput | None]], tuple[int, float]]
+
+
+def _prepare_task(sample: Sample, items: list[tuple[ItemRecord, int]]) -> _Result:
     assert _STATE is not None, "worker not started"
     root, seed, face_margin, jobs = _STATE
-    started = time.process_time()
     prepared = encoded(prepare(sample, root, [(record, jobs[j]) for record, j in items],
                                seed=seed, face_margin=face_margin))
     # Results come back in the order of ``items`` (prepare keeps it), so the job is its index.
     out = [(p.record, j, p.input) for p, (_, j) in zip(prepared, items, strict=True)]
-    return out, time.process_time() - started
+    return out, (os.getpid(), time.process_time())
 
 
 class PoolPreparer(Preparer):
@@ -134,22 +147,21 @@ class PoolPreparer(Preparer):
 
     def __init__(self, jobs: Sequence[Job], root: Path, *, seed: int, face_margin: float,
                  workers: int, window: int | None = None) -> None:
-        from ._runner import Job
-
         self._jobs = list(jobs)
         self._index = {id(job): i for i, job in enumerate(self._jobs)}
-        facts = {id(job.model): _ModelFacts(job.model) for job in self._jobs}
-        specs = tuple(Job(facts[id(job.model)], job.prompt, job.repeat) for job in self._jobs)
-        self._initargs = (root, seed, face_margin, specs)
+        self._initargs = (root, seed, face_margin, job_facts(self._jobs))
         self._workers = workers
         self._window = window or 4 * workers
         self._pool: ProcessPoolExecutor | None = None  # started when a sample needs work
-        self.cpu_s = 0.0
+        self._cpu: dict[int, float] = {}  # worker pid → its CPU seconds at its latest result
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self._cpu.values())
 
     def stream(self, root: Path, samples: Sequence[Sample], work: Iterable[Work]) -> Iterator[
             tuple[int, list[Prepared]]]:
-        ahead: deque[tuple[int, Future[tuple[list[tuple[ItemRecord, int, ModelInput | None]],
-                                             float]]]] = deque()
+        ahead: deque[tuple[int, Future[_Result]]] = deque()
         source = iter(work)
         exhausted = False
         try:
@@ -166,8 +178,8 @@ class PoolPreparer(Preparer):
                 if not ahead:
                     return
                 index, future = ahead.popleft()
-                results, cpu_s = future.result()
-                self.cpu_s += cpu_s
+                results, (pid, cpu_s) = future.result()
+                self._cpu[pid] = cpu_s
                 yield index, [Prepared(record, self._jobs[j], item) for record, j, item in results]
         finally:
             for _, future in ahead:  # the driver stopped early: drop what it will not take

@@ -71,6 +71,12 @@ __all__ = ["list_models", "print_result", "run", "run_with_progress"]
               help="Print how many new requests the run would make, and their tokens; call nothing.")
 @click.option("--workers", type=int, default=None,
               help="Processes that decode, perturb, crop and encode requests. Default: the cores.")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True,
+              help="Where requests are prepared and local models run: this machine, or Ray "
+                   "(tasks and one actor per model replica; needs the [ray] extra).")
+@click.option("--ray-address", default=None,
+              help="Ray cluster to join (e.g. 10.0.0.5:6379). Default: a local Ray instance.")
 @click.option("--allow-errors", is_flag=True,
               help="Exit 0 even when items ended in a model or transport error (default: 3).")
 @user_errors
@@ -94,7 +100,8 @@ def run(**kwargs: Any) -> None:
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
         prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
         model_settings=settings, max_requests=kwargs["max_requests"],
-        dry_run=kwargs["dry_run"], workers=kwargs["workers"], **analysis,
+        dry_run=kwargs["dry_run"], workers=kwargs["workers"],
+        executor=kwargs["executor"], ray_address=kwargs["ray_address"], **analysis,
     )
     result = run_with_progress(options)
     if options.dry_run:
