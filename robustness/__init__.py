@@ -34,7 +34,16 @@ from ._exceptions import (
     RobustnessError,
     StoreError,
 )
-from ._metrics import summarize
+from ._metrics import (
+    METRICS,
+    ConditionFigures,
+    Estimate,
+    Metric,
+    ModelFigures,
+    RunSummary,
+    model_figures,
+    summarize,
+)
 from ._models import MODEL_NAMES, ModelAdapter, ModelInput, ModelSettings, build_model
 from ._runner import Condition, RunStats
 from ._store import Store
@@ -44,16 +53,21 @@ __all__ = [
     "DEFAULT_STORE",
     "EXPORT_COLUMNS",
     "FORMATS",
+    "METRICS",
     "MODEL_NAMES",
     "Condition",
+    "ConditionFigures",
     "ConfigError",
     "DataRowError",
     "Dataset",
     "DatasetError",
+    "Estimate",
     "ImageError",
     "ItemResult",
+    "Metric",
     "ModelAdapter",
     "ModelError",
+    "ModelFigures",
     "ModelInput",
     "ModelSettings",
     "Prediction",
@@ -62,6 +76,7 @@ __all__ = [
     "RunPlan",
     "RunResult",
     "RunStats",
+    "RunSummary",
     "Sample",
     "Store",
     "StoreError",
@@ -71,6 +86,7 @@ __all__ = [
     "export_csv",
     "load_dataset",
     "load_image",
+    "model_figures",
     "plan_conditions",
     "plan_run",
     "run_evaluation",

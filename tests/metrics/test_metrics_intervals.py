@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +127,12 @@ def test_a_london_run_has_every_rate_with_a_positive_width_interval_and_an_n(
             assert block["ci_method"][metric.name] in summary["intervals"]["methods"]
             checked += 1
     assert checked == 6 + 4 * 7  # clean: six rates with items; each condition adds flips
+
+
+def test_importing_the_engine_loads_neither_statsmodels_nor_scipy_stats() -> None:
+    # Every CLI start imports robustness; the statistics libraries load when a figure needs them.
+    code = ("import sys, robustness; print(sorted(m for m in ('statsmodels', 'pandas', "
+            "'scipy.stats') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
