@@ -136,3 +136,20 @@ def test_importing_the_engine_loads_neither_statsmodels_nor_scipy_stats() -> Non
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_prompt_disagreement_and_retest_change_rates_have_intervals_and_n() -> None:
+    rows = []
+    for i in range(12):
+        for prompt in ("a", "b"):
+            for repeat in (0, 1):
+                flipped = prompt == "b" and i % 4 == 0 or repeat == 1 and i % 6 == 0
+                rows.append(item(f"s{i}", prompt=prompt, repeat=repeat, age=30.0 + repeat,
+                                 gender="female" if flipped else "male"))
+    model = summarize(rows)["m"]
+    sensitivity, retest = model["prompt_sensitivity"], model["clean"]["retest"]
+    assert sensitivity["gender_n"] == 12 and retest["gender_n"] == 12
+    for block, name in ((sensitivity, "gender_disagreement_rate"), (retest, "gender_change_rate")):
+        low, high = block[f"{name}_ci"]
+        assert 0.0 <= low < block[name] < high <= 1.0, name
+        assert block["ci_method"][name] == "clopper-pearson"
