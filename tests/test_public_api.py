@@ -20,6 +20,9 @@ def test_robustness_exports() -> None:
         "RunResult", "RunStats", "Sample", "Store", "StoreError", "build_model", "detect_face",
         "execute_plan", "export_csv", "export_items", "load_dataset", "load_image",
         "plan_conditions", "plan_run", "reparse", "run_evaluation", "run_summary", "summarize",
+        # typed results and the metric table (robustness._metrics)
+        "METRICS", "ConditionFigures", "Estimate", "Metric", "ModelFigures", "RunSummary",
+        "model_figures",
     }
     for name in robustness.__all__:
         assert hasattr(robustness, name), name
