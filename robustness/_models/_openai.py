@@ -26,6 +26,7 @@ from .._seeding import stable_hash
 from .._tokens import image_tokens, text_tokens
 from .._types import Prediction
 from ._base import InputMode, ModelAdapter, ModelInput
+from ._pool import EndpointPool, pool_identity
 from ._provider_errors import classify
 
 __all__ = ["OpenAIModel", "OpenAISettings", "png_data_url"]
@@ -94,9 +95,11 @@ class OpenAIModel(ModelAdapter):
         self._parse = parse
         self._on_close = on_close
         self.simulated = False
-        # Everything that changes answers, and nothing secret.
+        self._endpoints = EndpointPool(settings.base_url, concurrency=settings.concurrency)
+        # Everything that changes answers, and nothing secret; not which replica answers.
+        url = settings.fingerprint_url or pool_identity(settings.base_url)
         self._fingerprint = (
-            f"openai-compatible;url={(settings.fingerprint_url or settings.base_url).rstrip('/')};"
+            f"openai-compatible;url={url.rstrip('/')};"
             f"model={settings.model};"
             f"detail={settings.detail};temperature={settings.temperature};"
             f"max_tokens={settings.max_tokens};seed={settings.seed}"
@@ -117,11 +120,11 @@ class OpenAIModel(ModelAdapter):
     async def _predict_all(self, inputs: Sequence[ModelInput]) -> list[Prediction]:
         from openai import AsyncOpenAI
 
-        client = AsyncOpenAI(
-            base_url=self.settings.base_url, api_key=self._api_key, max_retries=0,
+        client = self._endpoints.connect(lambda url: AsyncOpenAI(
+            base_url=url, api_key=self._api_key, max_retries=0,
             timeout=self.settings.timeout_s,
-        )
-        gate = asyncio.Semaphore(self.settings.concurrency)
+        ))
+        gate = asyncio.Semaphore(self._endpoints.capacity)
         # Prompts and repeats share one crop array: encode each once per batch, off the event
         # loop (encoding a large crop there would stall every request in flight).
         encoded: dict[int, asyncio.Future[str]] = {}
