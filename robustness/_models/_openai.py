@@ -67,10 +67,17 @@ class OpenAISettings:
             raise ConfigError("max tokens, attempts and timeout must be positive")
 
 
+# zlib's run-length strategy with PNG's "up" filter: lossless like any PNG, and the fastest
+# setting measured here (~2x faster than level 1 with the default strategy and adaptive filters,
+# and as small; bench/png_encoding.py). The filter option needs OpenCV >= 4.11.
+_PNG_PARAMS = [cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE] + (
+    [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_UP] if hasattr(cv2, "IMWRITE_PNG_FILTER") else []
+)
+
+
 def png_data_url(image: np.ndarray) -> str:
     """The exact pixels as a lossless PNG data URL (never re-encoded lossy, never resized)."""
-    ok, encoded = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR),
-                               [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), _PNG_PARAMS)
     if not ok:
         raise ModelError(f"could not encode a {image.shape} image as PNG")
     return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")
