@@ -37,8 +37,11 @@ def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
     if not ok:
         raise RuntimeError(f"JPEG encoding failed for a {image.shape} image")
     # IMREAD_COLOR_RGB would save the swap back but needs OpenCV >= 4.11; we support >= 4.8.
-    decoded: np.ndarray = cv2.cvtColor(cv2.imdecode(encoded, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-    return decoded
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise RuntimeError(f"JPEG decoding failed for a {image.shape} image")
+    rgb: np.ndarray = cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB)
+    return rgb
 
 
 def shift_value(image: np.ndarray, v_shift: float) -> np.ndarray:
