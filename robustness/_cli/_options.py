@@ -26,8 +26,9 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="TOML file with your own prompt variants."),
         click.option("--repeats", default=1, show_default=True, type=int,
                      help="Ask each MLLM question this many times (test-retest noise)."),
-        click.option("--base-url", default=None,
-                     help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>."),
+        click.option("--base-url", multiple=True,
+                     help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>; "
+                          "repeat for replicas of one served model (least-loaded dispatch)."),
         click.option("--model-name", default=None,
                      help="Served model name, overriding the preset's."),
         click.option("--input-mode", type=click.Choice(["body", "face", "full"]), default=None,
@@ -57,7 +58,7 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
     """Pop the model options out of a command's keyword arguments."""
     return ModelSettings(
-        base_url=kwargs.pop("base_url"), model_name=kwargs.pop("model_name"),
+        base_url=",".join(kwargs.pop("base_url")) or None, model_name=kwargs.pop("model_name"),
         input_mode=kwargs.pop("input_mode"), concurrency=kwargs.pop("concurrency"),
         detail=kwargs.pop("detail"), temperature=kwargs.pop("temperature"),
         top_p=kwargs.pop("top_p"),
