@@ -156,17 +156,16 @@ class Store:
                     f"{self.path} holds schema version {row[0]}, written by a newer version of "
                     f"this suite; this one reads versions up to {SCHEMA_VERSION}"
                 )
-            if row is None or int(row[0]) < SCHEMA_VERSION:
-                self._upgrade(db)
+            # A column may be missing under the current version too (a store mended by hand).
+            missing = _missing_columns(db)
+            if row is None or int(row[0]) < SCHEMA_VERSION or missing:
+                self._upgrade(db, missing)
 
     @staticmethod
-    def _upgrade(db: sqlite3.Connection) -> None:
-        """Bring a new or version-1 store to this schema: add missing columns, then the version."""
-        for table, columns in _ADDED_COLUMNS.items():
-            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-            for name, kind in columns:
-                if name not in present:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+    def _upgrade(db: sqlite3.Connection, missing: list[tuple[str, str, str]]) -> None:
+        """Bring a new or older store to this schema: add missing columns, then the version."""
+        for table, name, kind in missing:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
         # Parses written before version 5 were all read by the rules (there was no judge).
         db.execute("UPDATE predictions SET parsed_by = 'rules' "
                    "WHERE parsed_by IS NULL AND parser_version IS NOT NULL")
@@ -294,6 +293,15 @@ class Store:
             )
             for r in (rows if rows is not None else self.item_rows(run_id))
         ]
+
+
+def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """``(table, column, type)`` of the added columns this store lacks."""
+    missing = []
+    for table, columns in _ADDED_COLUMNS.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        missing += [(table, name, kind) for name, kind in columns if name not in present]
+    return missing
 
 
 def connect(path: Path) -> sqlite3.Connection:
