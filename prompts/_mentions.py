@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ._age import read_age_relaxed
 from ._answer import Field
-from ._gender import _FEMALE_PRONOUNS, _MALE_PRONOUNS, _PLURALS, _PLURAL_SIDES, _SIDES, _WORDS
+from ._gender import _FEMALE_PRONOUNS, _MALE_PRONOUNS, _PLURAL_SIDES, _PLURALS, _SIDES, _WORDS
 from ._refusal import fields_mentioned
 from ._text import prepare
 

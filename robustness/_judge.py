@@ -145,8 +145,8 @@ class JudgedModel(ModelAdapter):
     def fingerprint(self) -> str:
         return self._fingerprint
 
-    @property  # type: ignore[override]
-    def simulated(self) -> bool:  # the simulated adapter learns it from its first answer
+    @property
+    def simulated(self) -> bool:  # type: ignore[override]  # learnt from its first answer
         return self.inner.simulated
 
     def predict_batch(self, inputs: Sequence[ModelInput]) -> list[Any]:

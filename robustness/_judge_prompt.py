@@ -85,13 +85,14 @@ def read_verdict(reply: str | None) -> Verdict:
     except json.JSONDecodeError as exc:
         raise ValueError(f"the judge's reply is not valid JSON: {exc.msg}") from None
     if not isinstance(data, dict):
-        raise ValueError("the judge's reply is not a JSON object")
+        raise ValueError("the judge's reply is not a JSON object")  # noqa: TRY004 - bad data
     gender = data.get("gender")
     if gender not in (None, "male", "female"):
         raise ValueError(f"the judge's gender must be male, female or null, got {gender!r}")
     refused = data.get("refused", False)
     if not isinstance(refused, bool):
-        raise ValueError(f"the judge's refused must be true or false, got {refused!r}")
+        raise ValueError(  # noqa: TRY004 - a bad verdict is data, not a program error
+            f"the judge's refused must be true or false, got {refused!r}")
     age, low, high = _age(data.get("age"))
     return Verdict(age=age, age_low=low, age_high=high, gender=gender, refused=refused)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from judged_runs import AGE_NO_GENDER, TWO_GENDERS, scripted_run
 
 from robustness._export import export_items
-from robustness._report import build_report
 from robustness._reparse import reparse
+from robustness._report import build_report
 from robustness._store import Store
 
 
