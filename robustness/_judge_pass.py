@@ -55,7 +55,7 @@ class JudgeStats:
     cached: int = 0  # judge requests answered from the store
     changed: int = 0  # predictions whose reading a verdict changed
     rejected: int = 0  # verdicts that failed the checks (the rules' reading stays)
-    errors: int = 0  # judge requests that failed (asked again on rerun)
+    errors: int = 0  # judge requests that failed (not cached: asked again on rerun)
     stopped_at_budget: bool = False
 
 
@@ -137,10 +137,10 @@ def _ask(db: sqlite3.Connection, judge: Judge, keys: list[str],
             yield Request(jkey, ModelInput(prompt=question), "")
 
     def answered(jkey: str, prediction: Prediction) -> None:
+        stats.calls += 1  # sent, like a model call: a failed one was asked too
         if prediction.outcome == "error":
             stats.errors += 1
             return
-        stats.calls += 1
         stats.simulated = stats.simulated or judge.model.simulated
         db.execute("BEGIN IMMEDIATE")
         try:
