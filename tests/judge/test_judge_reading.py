@@ -117,3 +117,18 @@ def test_the_question_quotes_the_answer_whole() -> None:
     assert read_judge_prompt(question) == (answer, "age,gender")
     assert read_judge_prompt("How old is this person?") is None
     assert read_verdict('{"age": 34, "gender": null}').age == 34
+
+
+def test_the_judge_is_part_of_every_key_it_touches() -> None:
+    from robustness._identity import judge_key, judged_fingerprint
+
+    base = judge_key("judge-a", "1", TWO_GENDERS, "age,gender")
+    assert base == judge_key("judge-a", "1", TWO_GENDERS, "age,gender")
+    assert len({base, judge_key("judge-b", "1", TWO_GENDERS, "age,gender"),
+                judge_key("judge-a", "2", TWO_GENDERS, "age,gender"),
+                judge_key("judge-a", "1", TWO_GENDERS + " ", "age,gender"),
+                judge_key("judge-a", "1", TWO_GENDERS, "gender")}) == 5
+    model = "openai-compatible;model=m"
+    assert len({model, judged_fingerprint(model, "judge-a", "1"),
+                judged_fingerprint(model, "judge-b", "1"),
+                judged_fingerprint(model, "judge-a", "2")}) == 4
