@@ -61,10 +61,6 @@ class Judge:
     def fingerprint(self) -> str:
         return self.model.fingerprint
 
-    @property
-    def label(self) -> str:
-        return judge_label(self.name)
-
 
 def build_judge(name: str, settings: ModelSettings) -> Judge:
     """The judge ``name`` at temperature 0, reached like the run's models (``--base-url``)."""

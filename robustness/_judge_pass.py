@@ -30,7 +30,7 @@ from ._secrets import redact
 from ._store import connect
 from ._types import Prediction
 
-__all__ = ["JudgeStats", "judge_run", "reapply", "stored_reading"]
+__all__ = ["JudgeStats", "judge_run", "reapply"]
 
 # The prediction columns a reading owns, in ``ParsedAnswer``'s names.
 _READING = ("outcome", "age", "age_low", "age_high", "gender", "refusal_kind")
@@ -59,11 +59,12 @@ class JudgeStats:
     stopped_at_budget: bool = False
 
 
-def stored_reading(row: Sequence[object], asks: object) -> ParsedAnswer | None:
+def _stored_reading(row: Sequence[object], asks: object) -> ParsedAnswer | None:
     """The rules' reading held in a prediction row's ``_READING`` columns (None if malformed)."""
     try:
         values = dict(zip(_READING, row, strict=True))
-        return ParsedAnswer(**values, asks=tuple(str(asks or "age,gender").split(",")))  # type: ignore[arg-type]
+        asked = tuple(str(asks or "age,gender").split(","))
+        return ParsedAnswer(**values, asks=asked)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
 
@@ -78,7 +79,7 @@ def judge_run(
     try:
         groups: dict[str, list[tuple[str, str, ParsedAnswer]]] = {}
         for key, raw_text, asks, *reading in db.execute(_CANDIDATES, (run_id,)).fetchall():
-            rules = stored_reading(reading, asks)
+            rules = _stored_reading(reading, asks)
             if rules is None or not needs_judge(rules, raw_text):
                 continue
             stats.in_doubt += 1
