@@ -10,7 +10,8 @@ import click
 
 from .._models import MODEL_NAMES, ModelSettings
 
-__all__ = ["analysis_options", "analysis_settings", "model_options", "model_settings"]
+__all__ = ["analysis_options", "analysis_settings", "judge_option", "model_options",
+           "model_settings"]
 
 
 def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -65,6 +66,16 @@ def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
         max_tokens=kwargs.pop("max_tokens"), timeout_s=kwargs.pop("timeout_s"),
         dtype=kwargs.pop("dtype"),
     )
+
+
+def judge_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--judge MODEL``: it reads the answers the parser's rules leave in doubt."""
+    return click.option(
+        "--judge", default=None, metavar="MODEL",
+        help="A model (usually OpenAI-compatible: openai:<model>, chatgpt4v, llava, sim-mllm) "
+             "asked, text only at temperature 0, to read the answers the rules leave "
+             "unparseable or ambiguous; reached like --model (--base-url). Default: none.",
+    )(command)
 
 
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:

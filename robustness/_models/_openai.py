@@ -219,16 +219,17 @@ class OpenAIModel(ModelAdapter):
         if item.prompt is None:
             return Prediction(outcome="error", error="an MLLM input needs a prompt variant")
         image = item.body if item.body is not None else item.face
-        if image is None:
-            return Prediction(outcome="error", error="no image in the input")
-        # Keyed by pixel digest; the cache holds the array, so an id is never reused meanwhile.
-        cache_key = request.digest or f"id:{id(image)}"
-        if cache_key not in encoded:
-            encoded[cache_key] = (image, asyncio.ensure_future(
-                asyncio.to_thread(png_data_url, image)))
-            while len(encoded) > 4 * self._endpoints.capacity:
-                encoded.popitem(last=False)
-        body = self._request(item, await encoded[cache_key][1])
+        data_url = None  # text only: a judge's question about an answer (``robustness._judge``)
+        if image is not None:
+            # Keyed by pixel digest; the cache holds the array, so an id is never reused meanwhile.
+            cache_key = request.digest or f"id:{id(image)}"
+            if cache_key not in encoded:
+                encoded[cache_key] = (image, asyncio.ensure_future(
+                    asyncio.to_thread(png_data_url, image)))
+                while len(encoded) > 4 * self._endpoints.capacity:
+                    encoded.popitem(last=False)
+            data_url = await encoded[cache_key][1]
+        body = self._request(item, data_url)
         # Backoff jitter only spreads retries out; seeding it keeps runs reproducible.
         jitter = random.Random(stable_hash(self._fingerprint, item.prompt.id, item.repeat))
         last_error = "no attempt made"
@@ -249,15 +250,16 @@ class OpenAIModel(ModelAdapter):
         attempts = attempt + 1
         return Prediction(outcome="error", error=f"{last_error} (after {attempts} attempts)")
 
-    def _request(self, item: ModelInput, data_url: str) -> dict[str, Any]:
+    def _request(self, item: ModelInput, data_url: str | None) -> dict[str, Any]:
         assert item.prompt is not None
         messages: list[dict[str, Any]] = []
         if item.prompt.system:
             messages.append({"role": "system", "content": item.prompt.system})
-        messages.append({"role": "user", "content": [
-            {"type": "text", "text": item.prompt.user},
-            {"type": "image_url", "image_url": {"url": data_url, "detail": self.settings.detail}},
-        ]})
+        content: list[dict[str, Any]] = [{"type": "text", "text": item.prompt.user}]
+        if data_url is not None:
+            content.append({"type": "image_url",
+                            "image_url": {"url": data_url, "detail": self.settings.detail}})
+        messages.append({"role": "user", "content": content})
         request: dict[str, Any] = {
             "model": self.settings.model, "messages": messages,
             "temperature": self.settings.temperature, "max_tokens": self.settings.max_tokens,
