@@ -31,6 +31,7 @@ from .._seeding import stable_hash
 from .._tokens import image_tokens, text_tokens
 from .._types import Prediction
 from ._base import AnswerSink, InputMode, ModelAdapter, ModelInput, Request
+from ._pool import EndpointPool, pool_identity, split_urls
 from ._provider_errors import classify, usable_choice
 
 __all__ = ["OpenAIModel", "OpenAISettings", "png_data_url"]
@@ -116,15 +117,17 @@ class OpenAIModel(ModelAdapter):
         # For ``predict_batch`` callers; the runner streams, keeping ``concurrency`` in flight.
         self.batch_size = settings.concurrency * 16
         self._api_key = _api_key(settings)
-        register_url(settings.base_url)
+        for url in split_urls(settings.base_url):
+            register_url(url)  # each replica's credentials are redacted wherever they appear
         self._parse = parse
         self._on_close = on_close
         self.simulated = False
         self.input_encoder = encode_input
-        # Everything that changes answers, and nothing secret.
+        self._endpoints = EndpointPool(settings.base_url, concurrency=settings.concurrency)
+        # Everything that changes answers, and nothing secret; not which replica answers.
+        url = settings.fingerprint_url or pool_identity(settings.base_url)
         self._fingerprint = (
-            "openai-compatible;"
-            f"url={public_url(settings.fingerprint_url or settings.base_url).rstrip('/')};"
+            f"openai-compatible;url={public_url(url).rstrip('/')};"
             f"model={settings.model};image={IMAGE_ENCODING};"
             f"detail={settings.detail};temperature={settings.temperature};top_p={settings.top_p};"
             f"max_tokens={settings.max_tokens};seed={settings.seed}"
@@ -163,10 +166,10 @@ class OpenAIModel(ModelAdapter):
     ) -> None:
         from openai import AsyncOpenAI
 
-        client = AsyncOpenAI(
-            base_url=self.settings.base_url, api_key=self._api_key, max_retries=0,
+        client = self._endpoints.connect(lambda url: AsyncOpenAI(
+            base_url=url, api_key=self._api_key, max_retries=0,
             timeout=self.settings.timeout_s,
-        )
+        ))
         loop = asyncio.get_running_loop()
         # Prompts and repeats share one crop: encode it once, off the event loop.
         encoded: OrderedDict[str, tuple[np.ndarray, asyncio.Future[str]]] = OrderedDict()
@@ -177,7 +180,7 @@ class OpenAIModel(ModelAdapter):
             while True:
                 halted = stop.is_set() or failure is not None
                 if not (exhausted or halted) and pull is None \
-                        and len(in_flight) < self.settings.concurrency:
+                        and len(in_flight) < self._endpoints.capacity:
                     pull = asyncio.ensure_future(asyncio.to_thread(next, requests, None))
                 waiting: set[asyncio.Future[Any]] = set(in_flight)
                 if pull is not None:
@@ -225,21 +228,18 @@ class OpenAIModel(ModelAdapter):
         if item.prompt is None:
             return Prediction(outcome="error", error="an MLLM input needs a prompt variant")
         image = item.body if item.body is not None else item.face
-        if image is None:
-            return Prediction(outcome="error", error="no image in the input")
-        if item.encoded is not None:  # a worker process encoded it already
-            return await self._send(client, item, self._request(item, item.encoded))
-        # Keyed by pixel digest; the cache holds the array, so an id is never reused meanwhile.
-        cache_key = request.digest or f"id:{id(image)}"
-        if cache_key not in encoded:
-            encoded[cache_key] = (image, asyncio.ensure_future(
-                asyncio.to_thread(png_data_url, image)))
-            while len(encoded) > 4 * self.settings.concurrency:
-                encoded.popitem(last=False)
-        return await self._send(client, item, self._request(item, await encoded[cache_key][1]))
-
-    async def _send(self, client: Any, item: ModelInput, body: dict[str, Any]) -> Prediction:
-        assert item.prompt is not None
+        data_url = item.encoded  # set when a worker process encoded the image already
+        # None and no image: text only, a judge's question about an answer (``robustness._judge``)
+        if data_url is None and image is not None:
+            # Keyed by pixel digest; the cache holds the array, so an id is never reused meanwhile.
+            cache_key = request.digest or f"id:{id(image)}"
+            if cache_key not in encoded:
+                encoded[cache_key] = (image, asyncio.ensure_future(
+                    asyncio.to_thread(png_data_url, image)))
+                while len(encoded) > 4 * self._endpoints.capacity:
+                    encoded.popitem(last=False)
+            data_url = await encoded[cache_key][1]
+        body = self._request(item, data_url)
         # Backoff jitter only spreads retries out; seeding it keeps runs reproducible.
         jitter = random.Random(stable_hash(self._fingerprint, item.prompt.id, item.repeat))
         last_error = "no attempt made"
@@ -260,15 +260,16 @@ class OpenAIModel(ModelAdapter):
         attempts = attempt + 1
         return Prediction(outcome="error", error=f"{last_error} (after {attempts} attempts)")
 
-    def _request(self, item: ModelInput, data_url: str) -> dict[str, Any]:
+    def _request(self, item: ModelInput, data_url: str | None) -> dict[str, Any]:
         assert item.prompt is not None
         messages: list[dict[str, Any]] = []
         if item.prompt.system:
             messages.append({"role": "system", "content": item.prompt.system})
-        messages.append({"role": "user", "content": [
-            {"type": "text", "text": item.prompt.user},
-            {"type": "image_url", "image_url": {"url": data_url, "detail": self.settings.detail}},
-        ]})
+        content: list[dict[str, Any]] = [{"type": "text", "text": item.prompt.user}]
+        if data_url is not None:
+            content.append({"type": "image_url",
+                            "image_url": {"url": data_url, "detail": self.settings.detail}})
+        messages.append({"role": "user", "content": content})
         request: dict[str, Any] = {
             "model": self.settings.model, "messages": messages,
             "temperature": self.settings.temperature, "max_tokens": self.settings.max_tokens,
