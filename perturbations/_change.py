@@ -64,7 +64,9 @@ def _move(boxes: Boxes, change: Change, width: int, height: int) -> Boxes:
     shift = math.hypot(change.shift_x, change.shift_y)
     angle = math.atan2(change.shift_y, change.shift_x)
 
-    def move(box: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+    def move(
+        box: tuple[float, float, float, float] | None,
+    ) -> tuple[float, float, float, float] | None:
         if box is None:
             return None
         return _geometry.jitter_box(box, shift, abs(change.scale), angle, change.scale >= 0,

@@ -82,8 +82,8 @@ _NEGATED = re.compile(
     r"associated with|typically|traditionally|stereotypically|perceived as|no reason why)"
     r"\b(?:\s+[^\s,.;:!?]+){0,3}\s*$"
 )
-_ANY_GENDER = "|".join(sorted(MALE_WORDS | FEMALE_WORDS | MALE_PLURALS | FEMALE_PLURALS | {"m", "f"},
-                              key=len, reverse=True))
+_ANY_GENDER = "|".join(sorted(
+    MALE_WORDS | FEMALE_WORDS | MALE_PLURALS | FEMALE_PLURALS | {"m", "f"}, key=len, reverse=True))
 DISJUNCTION = re.compile(
     rf"(?<![\w'-])(?:an?\s+)?(?:{_ANY_GENDER})\s*(?:\bor\b|/|\bvs\.?|\bversus\b)\s*"
     rf"(?:an?\s+)?(?:{_ANY_GENDER})(?!\w)"

@@ -25,9 +25,9 @@ from ._api import (
 from ._datasets import FORMATS, Dataset, detect_face, load_dataset, load_image
 from ._exceptions import (
     ConfigError,
+    DataRowError,
     DatasetError,
     DatasetWarning,
-    DataRowError,
     ImageError,
     ModelError,
     RobustnessError,

@@ -57,7 +57,8 @@ def find_counterexample(
     seed: int = 0, save_to: Path | None = None,
 ) -> Counterexample | None:
     """The minimal counterexample found within ``budget`` model calls, or None."""
-    from hypothesis import HealthCheck, Phase, find, settings, strategies as st
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis import strategies as st
     from hypothesis.errors import NoSuchExample
 
     calls = 0
@@ -107,7 +108,8 @@ def find_counterexample(
     )
     try:
         change = find(changes, breaks, random=random.Random(rng_seed), settings=settings(
-            max_examples=budget, database=None, deadline=None, phases=[Phase.generate, Phase.shrink],
+            max_examples=budget, database=None, deadline=None,
+            phases=[Phase.generate, Phase.shrink],
             suppress_health_check=list(HealthCheck),
         ))
     except NoSuchExample:

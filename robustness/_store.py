@@ -244,7 +244,7 @@ class Store:
             (run_id,),
         )
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
@@ -339,6 +339,6 @@ def write_answers(
 
 
 def _prediction(values: Sequence[object]) -> Prediction:
-    fields = dict(zip(_PREDICTION_FIELDS, values))
+    fields = dict(zip(_PREDICTION_FIELDS, values, strict=True))
     fields["truncated"] = bool(fields["truncated"])
     return Prediction(**fields)  # type: ignore[arg-type]

