@@ -23,7 +23,12 @@ from openai import OpenAI
 
 from prompts import get_variant
 from robustness import (
-    ModelSettings, RunOptions, Sample, load_dataset, load_image, run_evaluation,
+    ModelSettings,
+    RunOptions,
+    Sample,
+    load_dataset,
+    load_image,
+    run_evaluation,
 )
 from robustness._materialize import crop
 from robustness._models._openai import png_data_url

@@ -8,11 +8,10 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from metrics_rows import row
 
 import robustness._metrics as metrics
 from robustness._metrics import summarize
-from metrics_rows import row
-
 from robustness._types import ItemResult
 
 # Keys added for MLLM runs (prompts, repeats, refusal kinds); the original keys stay as they were.
@@ -204,6 +203,6 @@ def _check_model_figures(model: dict[str, Any]) -> None:
         if sd is not None:
             assert 0.0 <= sd <= spread / 2 + 1e-6  # a population SD is at most half the range
         _check_interval(sensitivity["age_sd_mean_ci"], 0.0, float("inf"))
-    for row in model["refusals"]:
-        assert set(row) == {"perturbation", "severity", "prompt", "kind", "rate"}
-        assert 0.0 < row["rate"] <= 1.0
+    for refusal in model["refusals"]:
+        assert set(refusal) == {"perturbation", "severity", "prompt", "kind", "rate"}
+        assert 0.0 < refusal["rate"] <= 1.0
