@@ -36,7 +36,7 @@ class Change:
     @property
     def size(self) -> float:
         """Sum of the dials, each as a fraction of its severity-5 strength."""
-        return sum(abs(value) / _SPANS[name] for name, value in asdict(self).items())
+        return float(sum(abs(value) / _SPANS[name] for name, value in asdict(self).items()))
 
     def describe(self) -> str:
         parts = [f"{name} {value:+.3g}" for name, value in asdict(self).items() if value]

@@ -76,7 +76,7 @@ _RANGE_JOIN = re.compile(r"\d\s*(?:[-~]|\b(?:to|a|or|o|and|y)\b)\s*\d")
 
 
 def parse_answer(
-    text: str | None, *, refusal: str | None = None, finish_reason: str | None = None,
+    text: str | bytes | None, *, refusal: str | None = None, finish_reason: str | None = None,
     asks: Iterable[str] | str | None = None, prompt: str | None = None,
 ) -> ParsedAnswer:
     """Read age, gender and any refusal out of one MLLM reply. Never raises on any text.

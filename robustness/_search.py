@@ -122,6 +122,9 @@ def find_counterexample(
         pixels, moved = apply_change(image, boxes, change, np.random.default_rng(rng_seed))
         shown = model_input(pixels, moved, model.input_mode)
         path = save_to / f"{model.name}-{stable_hash(sample_id, change)[:10]}.png"
-        Image.fromarray(shown.face if shown.face is not None else shown.body).save(path)
+        frame = shown.face if shown.face is not None else shown.body
+        if frame is None:  # model_input gives every mode a face or a body crop
+            raise AssertionError(f"no image for input mode {model.input_mode!r}")
+        Image.fromarray(frame).save(path)
     return Counterexample(model.name, prompt.id if prompt else "", sample_id, change, clean,
                           changed, reason, calls, path)

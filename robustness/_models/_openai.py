@@ -182,7 +182,7 @@ class OpenAIModel(ModelAdapter):
                             task = asyncio.ensure_future(self._answer(client, request, encoded))
                             in_flight[task] = request.key
                         continue
-                    key = in_flight.pop(future)  # type: ignore[arg-type]
+                    key = in_flight.pop(future)
                     try:
                         answer = future.result()
                     except Exception as exc:
@@ -261,7 +261,7 @@ class OpenAIModel(ModelAdapter):
     def _backoff(self, attempt: int, retry_after: float | None, jitter: random.Random) -> float:
         if retry_after is not None:
             return min(retry_after, self.settings.backoff_max_s)
-        delay = self.settings.backoff_s * 2**attempt
+        delay = self.settings.backoff_s * 2.0**attempt
         return min(self.settings.backoff_max_s, delay * (0.5 + jitter.random()))
 
     def _prediction(self, response: Any, latency_ms: float,

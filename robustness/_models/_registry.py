@@ -96,12 +96,12 @@ def build_model(name: str, settings: ModelSettings | None = None) -> ModelAdapte
 def _openai_model(name: str, settings: ModelSettings) -> ModelAdapter:
     from ._openai import OpenAIModel, OpenAISettings
 
+    preset: tuple[str, str | None, str | None, str, bool]
     if name.startswith("openai:"):
-        served, url_env, default_url, key_env, required = (
-            name.split(":", 1)[1], None, OPENAI_URL, "OPENAI_API_KEY", True
-        )
+        preset = (name.split(":", 1)[1], None, OPENAI_URL, "OPENAI_API_KEY", True)
     else:
-        served, url_env, default_url, key_env, required = _OPENAI_PRESETS[name]
+        preset = _OPENAI_PRESETS[name]
+    served, url_env, default_url, key_env, required = preset
     base_url = settings.base_url or (os.environ.get(url_env) if url_env else None) or default_url
     if base_url is None:
         raise ConfigError(
