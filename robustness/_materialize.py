@@ -15,7 +15,7 @@ import perturbations
 from perturbations import Boxes
 
 from ._body_mask import masked_body
-from ._models._base import InputMode, ModelInput
+from ._models import InputMode, ModelInput
 from ._seeding import item_rng
 from ._types import Box, Sample
 

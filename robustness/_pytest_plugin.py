@@ -20,7 +20,7 @@ import pytest
 
 if TYPE_CHECKING:
     from ._api import RunPlan
-    from ._checks._verdicts import Evaluation
+    from ._checks import Evaluation
 
 __all__ = ["PLAN", "EVALUATION", "THRESHOLDS"]
 
@@ -204,7 +204,7 @@ def robustness_evaluation(request: pytest.FixtureRequest) -> Evaluation:
     config = request.config
     if EVALUATION not in config.stash:
         from ._api import execute_plan
-        from ._checks._verdicts import Evaluation
+        from ._checks import Evaluation
         from ._store import Store
 
         plan = config.stash[PLAN]
@@ -224,7 +224,7 @@ def robustness_evaluation(request: pytest.FixtureRequest) -> Evaluation:
 @pytest.fixture
 def robustness_check(robustness_evaluation: Evaluation, request: pytest.FixtureRequest) -> Any:
     """``robustness_check(case)`` compares a case's figures with its thresholds."""
-    from ._checks._verdicts import Failure, check
+    from ._checks import Failure, check
 
     table = request.config.stash[THRESHOLDS]
 
@@ -244,8 +244,7 @@ def robustness_check(robustness_evaluation: Evaluation, request: pytest.FixtureR
 @pytest.fixture
 def robustness_search(robustness_evaluation: Evaluation, request: pytest.FixtureRequest) -> Any:
     """``robustness_search(case)`` runs the counterexample search for a case."""
-    from ._checks._counterexamples import search_case
-    from ._checks._verdicts import Failure
+    from ._checks import Failure, search_case
 
     config = request.config
     budget = config.getoption("robustness_search_budget")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._base import AnswerSink, InputMode, ModelAdapter, ModelInput, Request
+from ._hf_common import import_hf
 from ._registry import (
     MODEL_NAMES,
     ModelFactory,
@@ -12,6 +13,7 @@ from ._registry import (
     openai_model,
     register_model,
 )
+from ._share4v import convert_share4v
 
 __all__ = [
     "MODEL_NAMES",
@@ -23,7 +25,9 @@ __all__ = [
     "ModelSettings",
     "Request",
     "build_model",
+    "convert_share4v",
     "describe_models",
+    "import_hf",
     "openai_model",
     "register_model",
 ]

@@ -23,7 +23,7 @@ from typing import Literal
 
 import numpy as np
 
-from prompts._variant import PromptVariant
+from prompts import PromptVariant
 
 from .._types import Prediction
 

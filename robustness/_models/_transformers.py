@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from prompts._variant import PromptVariant
+from prompts import PromptVariant
 
 from .._exceptions import ConfigError, ModelError
 from .._reparse import provenance
