@@ -47,12 +47,13 @@ def item(
 
 def test_public_surface_is_pinned() -> None:
     assert metrics.__all__ == [
-        "COVERAGE_FLOOR", "CS_YEARS", "FLIP_WEIGHT_YEARS", "METRICS", "N_BOOT",
-        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "RunSummary",
-        "analysis_settings", "bootstrap_mean_ci", "clean_references", "cluster_key",
-        "compare_answers", "cs_at", "in_age_group", "instability", "is_clean",
-        "least_stable_samples", "mae", "mean_or_none", "metric", "model_figures",
-        "models_from_json", "moves", "p90", "pairs_instability", "reference_key",
+        "COVERAGE_FLOOR", "CS_YEARS", "FLIP_WEIGHT_YEARS", "LEVEL", "METRICS", "N_BOOT",
+        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "Observations",
+        "ReferenceKey", "RunSummary", "analysis_settings", "bootstrap_mean_ci",
+        "clean_references", "cluster_bootstrap", "cluster_key", "compare_answers", "cs_at",
+        "figure_interval", "in_age_group", "instability", "is_clean", "least_stable_samples",
+        "mae", "mean_or_none", "metric", "model_figures", "models_from_json", "moves", "p90",
+        "pairs_instability", "predicted_age", "predicted_gender", "reference_key",
         "run_summary_of", "sample_instability", "statistic_rng", "summarize",
     ]
 
