@@ -176,6 +176,7 @@ def _alternation(words: list[str]) -> str:
 def numbers_to_digits(text: str) -> str:
     """Number words of every language in lower-cased ``text`` as digits."""
     for pattern, values in _number_rules():
+        # Ignored below (misc): mypy cannot infer the lambda's default (it binds this loop's table).
         text = pattern.sub(lambda m, v=values: str(  # type: ignore[misc]
             v[m.group("s")] if "s" in m.groupdict() else v[m.group("t")] + v[m.group("u")]),
             text)

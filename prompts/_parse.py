@@ -131,6 +131,7 @@ refusal_kind=None, asks=('age', 'gender'))
     answered = [field for field in wanted if readings[field] is not None]
     missing = [field for field in wanted if readings[field] is None]
     if not missing:
+        # Ignored below (arg-type): ``values`` holds checked fields as dict[str, object].
         return ParsedAnswer(**values, outcome="answer")  # type: ignore[arg-type]
     withheld = {name for name, value in (("age", age), ("gender", gender)) if value == WITHHELD}
     if answered:

@@ -344,4 +344,5 @@ def write_answers(
 def _prediction(values: Sequence[object]) -> Prediction:
     fields = dict(zip(_PREDICTION_FIELDS, values, strict=True))
     fields["truncated"] = bool(fields["truncated"])
+    # Ignored below: the columns are _PREDICTION_FIELDS in order; SQLite returns them untyped.
     return Prediction(**fields)  # type: ignore[arg-type]

@@ -77,6 +77,7 @@ def user_errors(command: F) -> F:
                 click.echo(f"error: {redact(str(exc))}", err=True)
                 sys.exit(2)
 
+    # Ignored below: functools.wraps returns a plain callable; the wrapper keeps F's signature.
     return wrapper  # type: ignore[return-value]
 
 
