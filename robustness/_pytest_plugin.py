@@ -159,7 +159,8 @@ def _plan(config: pytest.Config) -> RunPlan:
         prompts=shared.names_option(config.getoption("robustness_prompt_ids"), all_names=()),
         repeats=config.getoption("robustness_repeats"),
         store=Path(config.getoption("robustness_store")),
-        model_settings=ModelSettings(base_url=config.getoption("robustness_base_url")),
+        model_settings=ModelSettings(
+            base_url=",".join(config.getoption("robustness_base_url")) or None),
         slice_by=tuple(dict.fromkeys(config.getoption("robustness_slice_by"))),
     ))
 

@@ -69,8 +69,10 @@ SLICE_BY = RunOption(
     "--slice-by", "slice_by", (), multiple=True, metavar="COLUMN",
     help="Figures per subgroup: age_band, gender or a dataset metadata column "
          "(e.g. ethnicity); repeat for several.")
-BASE_URL = RunOption("--base-url", "base_url", None, metavar="URL",
-                     help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>.")
+BASE_URL = RunOption(
+    "--base-url", "base_url", (), multiple=True, metavar="URL",
+    help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>; repeat for replicas "
+         "of one served model (least-loaded dispatch).")
 
 SHARED: tuple[RunOption, ...] = (
     MODELS, PERTURBATIONS, SEVERITIES, LIMIT, SEED, PROMPTS, REPEATS, STORE, SLICE_BY, BASE_URL,

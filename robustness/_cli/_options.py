@@ -19,6 +19,7 @@ __all__ = [
     "analysis_options",
     "analysis_settings",
     "click_option",
+    "judge_option",
     "model_options",
     "model_settings",
 ]
@@ -73,13 +74,23 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
     """Pop the model options out of a command's keyword arguments."""
     return ModelSettings(
-        base_url=kwargs.pop("base_url"), model_name=kwargs.pop("model_name"),
+        base_url=",".join(kwargs.pop("base_url")) or None, model_name=kwargs.pop("model_name"),
         input_mode=kwargs.pop("input_mode"), concurrency=kwargs.pop("concurrency"),
         detail=kwargs.pop("detail"), temperature=kwargs.pop("temperature"),
         top_p=kwargs.pop("top_p"),
         max_tokens=kwargs.pop("max_tokens"), timeout_s=kwargs.pop("timeout_s"),
         dtype=kwargs.pop("dtype"),
     )
+
+
+def judge_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--judge MODEL``: it reads the answers the parser's rules leave in doubt."""
+    return click.option(
+        "--judge", default=None, metavar="MODEL",
+        help="A model (usually OpenAI-compatible: openai:<model>, chatgpt4v, llava, sim-mllm) "
+             "asked, text only at temperature 0, to read the answers the rules leave "
+             "unparseable or ambiguous; reached like --model (--base-url). Default: none.",
+    )(command)
 
 
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
