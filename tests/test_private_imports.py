@@ -3,7 +3,8 @@
 
 A name starting with ``_`` is private to the package that holds it: ``robustness._metrics`` may be
 imported anywhere in ``robustness``, ``robustness._metrics._accuracy`` only inside
-``robustness._metrics``, ``prompts._parse`` only inside ``prompts``.
+``robustness._metrics``, ``prompts._parse`` only inside ``prompts``. A module's own private names
+(``prompts._gender._FEMALE_PRONOUNS``) are its package's business.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def private_reaches(path: Path) -> list[str]:
             if not part.startswith("_") or part.startswith("__"):
                 continue
             owner = ".".join(parts[:index])
+            if (ROOT / owner.replace(".", "/")).with_suffix(".py").is_file():
+                break  # a module's private name, shared inside its own package
             if module != owner and not module.startswith(owner + "."):
                 bad.setdefault(line, f"{path.relative_to(ROOT)}:{line}: {target}")
                 break

@@ -20,9 +20,9 @@ from rich.progress import (
 import perturbations
 
 from .._api import RunOptions, RunResult, execute_plan, plan_run
-from .._judge_pass import JudgeStats
 from .._datasets import FORMATS
 from .._extra_tables import extra_tables
+from .._judge_pass import JudgeStats
 from .._models import describe_models
 from .._report import write_report
 from .._run_options import LIMIT, PERTURBATIONS, SEED, SEVERITIES, STORE

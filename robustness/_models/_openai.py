@@ -81,7 +81,8 @@ class OpenAISettings:
 # setting measured here (~2x faster than level 1 with the default strategy and adaptive filters,
 # and as small; bench/png_encoding.py). The filter option needs OpenCV >= 4.11.
 _PNG_PARAMS = [cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE] + (
-    [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_UP] if hasattr(cv2, "IMWRITE_PNG_FILTER") else []
+    [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_UP]
+    if hasattr(cv2, "IMWRITE_PNG_FILTER") else []
 )
 
 
