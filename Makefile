@@ -7,7 +7,7 @@ HF_STAMP := $(VENV)/.installed-hf
 # The CPU build of torch; an unpinned torch would pull a multi-GB CUDA build.
 TORCH := torch==2.13.0
 
-.PHONY: demo test bench clean
+.PHONY: demo lint test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,12 @@ $(HF_STAMP): $(STAMP)
 demo: $(STAMP)
 	$(BIN)/robustness demo
 
-test: $(HF_STAMP)
+# ruff over everything, mypy (strict) over the four packages; both configured in pyproject.toml.
+lint: $(HF_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -40,4 +45,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/ab_false_positives.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache

@@ -121,7 +121,8 @@ def main() -> None:
     many.close()
 
     print(f"embedded model: {n} distinct London face crops, batch {args.batch}, best of "
-          f"{args.repeats}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+          f"{args.repeats}; {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'mode':<22} {'faces/s':>9} {'ms/face':>8} {'x networks':>11} {'CPU ms/face':>12}")
     reference, reference_cpu = timings["networks"]
     for mode, (seconds, cpu) in timings.items():

@@ -138,7 +138,8 @@ def main() -> None:
     parser.add_argument("--image", choices=["auto", "london", "astronaut"], default="auto",
                         help="benchmark photos. Default: %(default)s")  # fmt: skip
     parser.add_argument("--photos", type=int, default=20, metavar="N",
-                        help="distinct London photos to cycle through. Default: %(default)s")  # fmt: skip
+                        help="distinct London photos to cycle through. "
+                             "Default: %(default)s")
     args = parser.parse_args()
 
     photos, source = load_images(args.image, args.photos)
@@ -181,7 +182,8 @@ def main() -> None:
 
     header = "".join(f"{f'{size} px img/s':>14}" for size in args.sizes)
     face_sizes = ", ".join(
-        f"{size} px image: median face {median_face(scene):.0f} px" for size, scene in scenes.items()
+        f"{size} px image: median face {median_face(scene):.0f} px"
+        for size, scene in scenes.items()
     )
     print(f"\nperturbations.apply (per-item seeded; pixel sizes scaled to the face: {face_sizes})")
     print(f"{'family':<18}{header}")

@@ -118,9 +118,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5,
                         help="repeats per prompt. Default: %(default)s")  # fmt: skip
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
-                        help="keep the store and report in DIR. Default: a temporary folder")  # fmt: skip
+                        help="keep the store and report in DIR. "
+                             "Default: a temporary folder")
     parser.add_argument("--reuse", action="store_true",
-                        help="with --keep: time the rerun and report on the store already there")  # fmt: skip
+                        help="with --keep: time the rerun and report on the store "
+                             "already there")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -145,12 +147,14 @@ def main() -> None:
         verdict = "ok" if run["model_calls"] == 0 and run["cache_hits"] == items else "FAILED"
         print(f"identical rerun (whole process): {rerun_s:6.1f} s (target <= 60 s); "
               f"{run['requests']:,} planned, {run['cache_hits']:,} found in the store, "
-              f"{run['model_calls']} model calls [{verdict}]; CPU {rerun_cpu:.1f} s; the runner's own "
+              f"{run['model_calls']} model calls [{verdict}]; CPU {rerun_cpu:.1f} s; "
+              "the runner's own "
               f"timer (plan and lookup, no start-up or summary): {run['seconds']:.1f} s")
 
         report_s, report_cpu = timed(["report", "--store", str(store), "--out", str(report)])
         report_mb = report.stat().st_size / 1e6
-        print(f"report (whole process): {report_s:6.1f} s (target <= 30 s), CPU {report_cpu:.1f} s, "
+        print(f"report (whole process): {report_s:6.1f} s (target <= 30 s), "
+              f"CPU {report_cpu:.1f} s, "
               f"{report_mb:.1f} MB (target <= 20 MB)")
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
 

@@ -36,7 +36,7 @@ class Change:
     @property
     def size(self) -> float:
         """Sum of the dials, each as a fraction of its severity-5 strength."""
-        return sum(abs(value) / _SPANS[name] for name, value in asdict(self).items())
+        return float(sum(abs(value) / _SPANS[name] for name, value in asdict(self).items()))
 
     def describe(self) -> str:
         parts = [f"{name} {value:+.3g}" for name, value in asdict(self).items() if value]
@@ -64,7 +64,9 @@ def _move(boxes: Boxes, change: Change, width: int, height: int) -> Boxes:
     shift = math.hypot(change.shift_x, change.shift_y)
     angle = math.atan2(change.shift_y, change.shift_x)
 
-    def move(box: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
+    def move(
+        box: tuple[float, float, float, float] | None,
+    ) -> tuple[float, float, float, float] | None:
         if box is None:
             return None
         return _geometry.jitter_box(box, shift, abs(change.scale), angle, change.scale >= 0,

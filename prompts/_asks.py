@@ -3,9 +3,9 @@
 ``infer_asks`` reads free prompt text (a user's file, ``robustness parse --prompt-text``) in any
 lexicon language: the ``[asks]`` words of every ``prompts/lexicons/*.toml`` (``edad``, ``возраст``,
 ``性别``, ...), matched on the folded text, and for gender also any "a man or a woman"
-disjunction of gender words (in any language, once rewritten to English). A prompt that names only one field asks for that one;
-one that names both, or neither (we cannot tell), asks for both. A field named only under a
-negation ("do not guess the gender") is not asked.
+disjunction of gender words (in any language, once rewritten to English). A prompt that names
+only one field asks for that one; one that names both, or neither (we cannot tell), asks for
+both. A field named only under a negation ("do not guess the gender") is not asked.
 """
 
 from __future__ import annotations

@@ -82,8 +82,8 @@ _NEGATED = re.compile(
     r"associated with|typically|traditionally|stereotypically|perceived as|no reason why)"
     r"\b(?:\s+[^\s,.;:!?]+){0,3}\s*$"
 )
-_ANY_GENDER = "|".join(sorted(MALE_WORDS | FEMALE_WORDS | MALE_PLURALS | FEMALE_PLURALS | {"m", "f"},
-                              key=len, reverse=True))
+_ANY_GENDER = "|".join(sorted(
+    MALE_WORDS | FEMALE_WORDS | MALE_PLURALS | FEMALE_PLURALS | {"m", "f"}, key=len, reverse=True))
 DISJUNCTION = re.compile(
     rf"(?<![\w'-])(?:an?\s+)?(?:{_ANY_GENDER})\s*(?:\bor\b|/|\bvs\.?|\bversus\b)\s*"
     rf"(?:an?\s+)?(?:{_ANY_GENDER})(?!\w)"
@@ -126,6 +126,7 @@ def read_gender_relaxed(segment: str) -> GenderReading:
         return gender
     letters = {_LETTERS[m] for m in re.findall(r"(?<![a-z'])([mf])(?![\w'])", segment)}
     if len(letters) == 1:
+        # Ignored below: the set holds only "male"/"female"; mypy reads str.
         return letters.pop()  # type: ignore[return-value]
     decided, gender = _read_words(_PLURALS, _PLURAL_SIDES, segment)
     return gender if decided else None
@@ -149,6 +150,7 @@ def _read_label(text: str, *, withhold: bool) -> GenderReading:
             if (_SIDES.get(other) or _LETTERS.get(other)) not in (None, side):
                 return WITHHELD if withhold else None  # "gender: male or female": nothing
         if side is not None:
+            # Ignored below: the sides are only "male"/"female"; mypy reads str.
             return side  # type: ignore[return-value]
         if withhold and (value in _UNKNOWN
                          or value.startswith(("undetermin", "indetermin", "unknow"))):
@@ -171,6 +173,7 @@ def _read_words(pattern: re.Pattern[str], sides: dict[str, str],
         found.add(sides[match.group(1)])
     if not found:
         return False, None
+    # Ignored below: the set holds only "male"/"female"; mypy reads str.
     return True, (found.pop() if len(found) == 1 else None)  # type: ignore[return-value]
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from types import MappingProxyType
@@ -176,6 +176,7 @@ def _alternation(words: list[str]) -> str:
 def numbers_to_digits(text: str) -> str:
     """Number words of every language in lower-cased ``text`` as digits."""
     for pattern, values in _number_rules():
+        # Ignored below (misc): mypy cannot infer the lambda's default (it binds this loop's table).
         text = pattern.sub(lambda m, v=values: str(  # type: ignore[misc]
             v[m.group("s")] if "s" in m.groupdict() else v[m.group("t")] + v[m.group("u")]),
             text)

@@ -76,7 +76,7 @@ _RANGE_JOIN = re.compile(r"\d\s*(?:[-~]|\b(?:to|a|or|o|and|y)\b)\s*\d")
 
 
 def parse_answer(
-    text: str | None, *, refusal: str | None = None, finish_reason: str | None = None,
+    text: str | bytes | None, *, refusal: str | None = None, finish_reason: str | None = None,
     asks: Iterable[str] | str | None = None, prompt: str | None = None,
 ) -> ParsedAnswer:
     """Read age, gender and any refusal out of one MLLM reply. Never raises on any text.
@@ -131,6 +131,7 @@ refusal_kind=None, asks=('age', 'gender'))
     answered = [field for field in wanted if readings[field] is not None]
     missing = [field for field in wanted if readings[field] is None]
     if not missing:
+        # Ignored below (arg-type): ``values`` holds checked fields as dict[str, object].
         return ParsedAnswer(**values, outcome="answer")  # type: ignore[arg-type]
     withheld = {name for name, value in (("age", age), ("gender", gender)) if value == WITHHELD}
     if answered:

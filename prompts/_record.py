@@ -59,6 +59,7 @@ def _read_cells(cells: list[str], header: list[str] | None) -> tuple[Age | None,
             None}
     if not genders and not named:
         return None
+    # Ignored below: the set holds only "male"/"female" (and no None); mypy reads str | None.
     gender: GenderReading = genders.pop() if len(genders) == 1 else None  # type: ignore[assignment]
     age_cells = [named["age"]] if "age" in named else [c for c in cells if _AGE_CELL.fullmatch(c)]
     age = read_age_relaxed(age_cells[0]) if len(age_cells) == 1 else None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._extras import comparison_body, slices_body
 from ._figures import degradation_panels, heat_map
 from ._format import Series, esc, series_of
 from ._gallery import gallery, gallery_legend
 from ._header import header_html
 from ._index import ConditionIndex, index_conditions
 from ._model import ReportData
-from ._extras import comparison_body, slices_body
 from ._refusals import any_refusal, prompt_sensitivity_table, refusal_tables
 from ._style import CSS
 from ._svg import legend

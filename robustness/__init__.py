@@ -11,6 +11,8 @@ The command line (``robustness run …``) is a thin layer over these functions::
 Importing the package loads no model and no image library beyond NumPy.
 """
 
+# Importing the simulated server registers the sim-mllm model; the registry never imports it.
+from . import _simserver  # noqa: F401
 from ._api import (
     DEFAULT_STORE,
     RunOptions,
@@ -25,9 +27,9 @@ from ._api import (
 from ._datasets import FORMATS, Dataset, detect_face, load_dataset, load_image
 from ._exceptions import (
     ConfigError,
+    DataRowError,
     DatasetError,
     DatasetWarning,
-    DataRowError,
     ImageError,
     ModelError,
     RobustnessError,

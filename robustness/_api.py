@@ -11,9 +11,9 @@ from typing import Any
 from perturbations import FAMILIES, INVARIANCES, SEVERITIES
 from prompts import PromptVariant, load_variants
 
+from ._cost import Prices
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
-from ._cost import Prices
 from ._identity import run_identity
 from ._judge import Judge, JudgedModel, build_judge
 from ._judge_pass import JudgeStats, judge_run

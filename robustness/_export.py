@@ -91,8 +91,8 @@ def export_csv(store: Store, out: Path, *, run_id: str | None = None, raw: bool 
 def export_parquet(store: Store, out: Path, *, run_id: str | None = None) -> int:
     """Write a run's items as Parquet with typed columns (pyarrow); return the row count."""
     try:
-        import pyarrow as pa  # type: ignore[import-untyped]
-        import pyarrow.parquet as pq  # type: ignore[import-untyped]
+        import pyarrow as pa
+        import pyarrow.parquet as pq
     except ImportError:
         raise ConfigError(
             "Parquet export needs pyarrow: pip install 'agegender-robustness[parquet]'"

@@ -15,7 +15,7 @@ import perturbations
 from perturbations import Boxes
 
 from ._body_mask import masked_body
-from ._models._base import InputMode, ModelInput
+from ._models import InputMode, ModelInput
 from ._seeding import item_rng
 from ._types import Box, Sample
 
@@ -78,7 +78,8 @@ def model_input(
         height, width = image.shape[:2]
         body = masked_body(image, boxes, boxes.person or (0.0, 0.0, float(width), float(height)))
         if face is None and body is None:
-            raise ValueError("no face box and no usable body crop (under 50 px, or under 40 % left after masking)")
+            raise ValueError("no face box and no usable body crop "
+                             "(under 50 px, or under 40 % left after masking)")
     elif mode == "full":
         body = image
     return ModelInput(face=face, body=body)

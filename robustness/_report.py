@@ -82,9 +82,9 @@ def build_report(
         rows = redact_rows(store.item_rows(run_id))
         results = store.item_results(run_id, rows)
         extras = store.sample_extras(run_id) if slice_by else {}
-    seed = int(config.get("seed", 0))  # type: ignore[call-overload]
+    seed = int(config.get("seed", 0))
     simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
-                       | set(config.get("simulated") or []))  # type: ignore[call-overload]
+                       | set(config.get("simulated") or []))
     # ``run_summary`` needs the live RunStats of an invocation; a report is made after the fact,
     # so it summarises the same way and counts what the store can tell (items, errors).
     errors = sum(r["outcome"] == "error" for r in rows)
@@ -92,7 +92,7 @@ def build_report(
         run_summary_of(results, run={"id": run_id, "requests": len(rows), "errors": errors},
                        simulated=simulated, seed=seed),
         rows, results, extras, slice_by=slice_by, prices=prices,
-        prompt_texts=config.get("prompts") or {}, seed=seed)  # type: ignore[arg-type]
+        prompt_texts=config.get("prompts") or {}, seed=seed)
     pairs = moves(results, clean_references(results))
     picked = _least_stable(pairs, gallery_samples)
     return ReportData(

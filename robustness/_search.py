@@ -57,7 +57,8 @@ def find_counterexample(
     seed: int = 0, save_to: Path | None = None,
 ) -> Counterexample | None:
     """The minimal counterexample found within ``budget`` model calls, or None."""
-    from hypothesis import HealthCheck, Phase, find, settings, strategies as st
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis import strategies as st
     from hypothesis.errors import NoSuchExample
 
     calls = 0
@@ -107,7 +108,8 @@ def find_counterexample(
     )
     try:
         change = find(changes, breaks, random=random.Random(rng_seed), settings=settings(
-            max_examples=budget, database=None, deadline=None, phases=[Phase.generate, Phase.shrink],
+            max_examples=budget, database=None, deadline=None,
+            phases=[Phase.generate, Phase.shrink],
             suppress_health_check=list(HealthCheck),
         ))
     except NoSuchExample:
@@ -120,6 +122,9 @@ def find_counterexample(
         pixels, moved = apply_change(image, boxes, change, np.random.default_rng(rng_seed))
         shown = model_input(pixels, moved, model.input_mode)
         path = save_to / f"{model.name}-{stable_hash(sample_id, change)[:10]}.png"
-        Image.fromarray(shown.face if shown.face is not None else shown.body).save(path)
+        frame = shown.face if shown.face is not None else shown.body
+        if frame is None:  # model_input gives every mode a face or a body crop
+            raise AssertionError(f"no image for input mode {model.input_mode!r}")
+        Image.fromarray(frame).save(path)
     return Counterexample(model.name, prompt.id if prompt else "", sample_id, change, clean,
                           changed, reason, calls, path)

@@ -29,9 +29,18 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import ConfigError
-from ._metrics import Estimate, Metric, clean_references, is_clean, metric, moves, statistic_rng
-from ._metrics._accuracy import Observations
-from ._metrics._intervals import LEVEL, figure_interval
+from ._metrics import (
+    LEVEL,
+    Estimate,
+    Metric,
+    Observations,
+    clean_references,
+    figure_interval,
+    is_clean,
+    metric,
+    moves,
+    statistic_rng,
+)
 from ._store import Store
 from ._types import ItemResult
 

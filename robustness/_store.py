@@ -21,10 +21,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ._exceptions import StoreError
 from ._secrets import redact_fields, redact_json
@@ -218,7 +219,7 @@ class Store:
             "FROM items WHERE run_id = ? AND error IS NULL AND request_key IS NOT NULL",
             (run_id,),
         )
-        return {tuple(row) for row in rows}  # type: ignore[misc]
+        return {tuple(row) for row in rows}
 
     def record(
         self,
@@ -244,8 +245,8 @@ class Store:
             "ELSE p.outcome END AS outcome, "
             "p.refusal_kind, i.error, p.raw_text, p.latency_ms, p.age_low AS age_low_pred, "
             "p.age_high AS age_high_pred, p.tokens_in, p.tokens_out, p.finish_reason, "
-            "p.system_fingerprint, p.truncated, p.asks, p.parser_version, p.parsed_by, p.judge_key, "
-            "i.error_kind, "
+            "p.system_fingerprint, p.truncated, p.asks, p.parser_version, p.parsed_by, "
+            "p.judge_key, i.error_kind, "
             "i.image_sha256, i.request_key, "
             "i.image_path, i.simulated "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
@@ -253,7 +254,7 @@ class Store:
             (run_id,),
         )
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
@@ -278,20 +279,22 @@ class Store:
         return int(row[0])
 
     def item_results(
-        self, run_id: str, rows: list[dict[str, object]] | None = None
+        self, run_id: str, rows: Sequence[Mapping[str, Any]] | None = None
     ) -> list[ItemResult]:
         """The run's items in the form the metrics read (from ``rows`` when already read)."""
+        # SQLite columns are untyped; the schema (CHECK constraints included) gives their types.
+        source: Sequence[Mapping[str, Any]] = rows if rows is not None else self.item_rows(run_id)
         return [
             ItemResult(
                 model=str(r["model"]), prompt=str(r["prompt"]), sample_id=str(r["sample_id"]),
-                perturbation=str(r["perturbation"]), severity=int(r["severity"]),  # type: ignore[arg-type]
-                replicate=int(r["replicate"]), repeat=int(r["repeat"]),  # type: ignore[arg-type]
-                outcome=r["outcome"], age=r["age"], gender=r["gender"],  # type: ignore[arg-type]
-                age_true=r["age_true"], age_low=r["age_low"], age_high=r["age_high"],  # type: ignore[arg-type]
-                gender_true=r["gender_true"], subject_id=r["subject_id"],  # type: ignore[arg-type]
-                refusal_kind=r["refusal_kind"],  # type: ignore[arg-type]
+                perturbation=str(r["perturbation"]), severity=int(r["severity"]),
+                replicate=int(r["replicate"]), repeat=int(r["repeat"]),
+                outcome=r["outcome"], age=r["age"], gender=r["gender"],
+                age_true=r["age_true"], age_low=r["age_low"], age_high=r["age_high"],
+                gender_true=r["gender_true"], subject_id=r["subject_id"],
+                refusal_kind=r["refusal_kind"],
             )
-            for r in (rows if rows is not None else self.item_rows(run_id))
+            for r in source
         ]
 
 
@@ -357,6 +360,7 @@ def write_answers(
 
 
 def _prediction(values: Sequence[object]) -> Prediction:
-    fields = dict(zip(_PREDICTION_FIELDS, values))
+    fields = dict(zip(_PREDICTION_FIELDS, values, strict=True))
     fields["truncated"] = bool(fields["truncated"])
+    # Ignored below: the columns are _PREDICTION_FIELDS in order; SQLite returns them untyped.
     return Prediction(**fields)  # type: ignore[arg-type]

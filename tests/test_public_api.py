@@ -30,7 +30,8 @@ def test_robustness_exports() -> None:
 
 def test_prompts_exports() -> None:
     assert set(prompts.__all__) == {
-        "AGE_WORDS", "ANSWER_FORMATS", "ASKABLE", "BUILTIN_IDS", "LANGUAGES", "Mentions", "OUTCOMES",
+        "AGE_WORDS", "ANSWER_FORMATS", "ASKABLE", "BUILTIN_IDS", "LANGUAGES", "Mentions",
+        "OUTCOMES",
         "PARSER_VERSION", "REFUSAL_KINDS", "AnswerFormat", "Field", "Outcome", "ParsedAnswer",
         "PromptVariant", "RefusalKind", "get_variant", "infer_asks", "load_variants", "mentions",
         "parse_answer",

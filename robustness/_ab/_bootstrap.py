@@ -28,7 +28,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._metrics._bootstrap import cluster_bootstrap
+from .._metrics import cluster_bootstrap
 
 __all__ = ["Interval", "clustered_bca"]
 

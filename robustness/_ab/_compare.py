@@ -27,7 +27,7 @@ from robustness._ab._significance import (
     signed_rank,
 )
 from robustness._exceptions import ConfigError
-from robustness._metrics._bootstrap import statistic_rng
+from robustness._metrics import statistic_rng
 from robustness._types import ItemResult
 
 __all__ = ["arm_label", "compare", "validate_settings"]

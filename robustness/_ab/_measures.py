@@ -32,8 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from robustness._ab._pairs import Pair
-from robustness._metrics._accuracy import predicted_age, predicted_gender
-from robustness._metrics._pairing import ReferenceKey, clean_references, moves
+from robustness._metrics import (
+    ReferenceKey,
+    clean_references,
+    moves,
+    predicted_age,
+    predicted_gender,
+)
 from robustness._types import ItemResult
 
 __all__ = ["MEASURES", "CleanIndex", "Measure", "Paired", "index_clean"]

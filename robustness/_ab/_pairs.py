@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from robustness._exceptions import ConfigError
-from robustness._metrics._bootstrap import cluster_key
+from robustness._metrics import cluster_key
 from robustness._types import Gender, ItemResult
 
 __all__ = ["Pair", "PairKey", "Pairing", "pair_items", "pair_key"]

@@ -48,10 +48,9 @@ def cases_for(kind: CheckKind, plan: RunPlan) -> list[Case]:
     if kind in ("accuracy", "counterexamples"):
         return [Case(kind, model, prompt) for model, prompt in arms]
     if kind in ("stability", "invariance"):
-        wanted = (lambda name: name in INVARIANCES) if kind == "invariance" else (
-            lambda name: name not in INVARIANCES)
+        invariance = kind == "invariance"
         return [Case(kind, model, prompt, name, severity) for model, prompt in arms
-                for name, severity in conditions if wanted(name)]
+                for name, severity in conditions if (name in INVARIANCES) == invariance]
     if kind == "refusals":
         return [Case(kind, model, prompt) for model, prompt in arms if prompt]
     if kind == "prompts":

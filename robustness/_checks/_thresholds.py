@@ -114,7 +114,8 @@ def _values(table: dict[str, Any], where: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in _NAMES:
-            raise ConfigError(f"{where}: unknown threshold {key!r}; known: {', '.join(sorted(_NAMES))}")
+            raise ConfigError(
+                f"{where}: unknown threshold {key!r}; known: {', '.join(sorted(_NAMES))}")
         if key in _LADDERS:
             ladder = value if isinstance(value, list) else [value] * 5
             if len(ladder) != 5 or not all(isinstance(v, int | float) for v in ladder):

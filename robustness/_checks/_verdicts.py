@@ -76,8 +76,8 @@ def check(case: Case, evaluation: Evaluation, thresholds: Thresholds) -> list[st
         table = (figures.get("slices_by_prompt") or {}).get(case.prompt, {}).get(case.column)
         if table is None:
             raise Failure(f"{case.id}: the run holds no slices by {case.column!r}")
-        block, bounds = slice_bounds(table, thresholds)
-        return _bounds(case, block, evaluation, bounds)
+        gaps, bounds = slice_bounds(table, thresholds)
+        return _bounds(case, gaps, evaluation, bounds)
     if case.kind == "prompts":
         return _bounds(case, dict(model.prompt_sensitivity or {}), evaluation, [
             ("age_sd_mean", "age SD across prompts", "age_sd_mean_ci",

@@ -29,10 +29,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 import perturbations
 
 from .._ab import ABResult, ab_lines, ab_table, baseline_arms, compare_with_baseline, run_ab
-from .._api import DEFAULT_STORE, RunOptions
+from .._api import RunOptions
 from .._datasets import FORMATS
 from .._exceptions import ConfigError
 from .._report import write_report
+from .._run_options import LIMIT, PERTURBATIONS, SEED, SEVERITIES, SLICE_BY, STORE
 from .._store import Store
 from ._common import (
     OUTPUT_FILE,
@@ -42,7 +43,7 @@ from ._common import (
     severities_option,
     user_errors,
 )
-from ._options import model_options, model_settings
+from ._options import click_option, model_options, model_settings
 from ._slices import print_ab_slices
 
 __all__ = ["ab_command"]
@@ -61,20 +62,17 @@ __all__ = ["ab_command"]
               help="Dataset file or folder (prompt and model A/B).")
 @click.option("--format", "data_format", type=click.Choice(FORMATS), default=None,
               help="Dataset format. Default: detected.")
-@click.option("--perturbations", "names", default="none", show_default=True,
-              help="Comma-separated perturbation families, 'all', or 'none' (clean only).")
-@click.option("--severities", default="1,2,3,4,5", show_default=True,
-              help="Comma-separated severities (1-5).")
+# Clean images only unless told otherwise: every extra condition costs two arms of model calls.
+@click_option(PERTURBATIONS, default="none")
+@click_option(SEVERITIES)
 @click.option("--replicates", default=1, show_default=True, type=int,
               help="Seeded variants per perturbation and severity.")
-@click.option("--limit", type=int, default=None, help="Use only the first N samples.")
-@click.option("--seed", default=0, show_default=True, type=int,
-              help="Run seed; also seeds the bootstraps.")
+@click_option(LIMIT)
+@click_option(SEED)
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
-@click.option("--store", type=OUTPUT_FILE, default=DEFAULT_STORE,
-              show_default=True, help="SQLite result store.")
+@click_option(STORE, type=OUTPUT_FILE)
 @click.option("--max-requests", type=int, default=None,
               help="Stop cleanly after this many model calls; a rerun continues.")
 @click.option("--alpha", default=0.05, show_default=True, type=float,
@@ -87,7 +85,7 @@ __all__ = ["ab_command"]
               default=None, help="Also write the HTML stability report, with these verdicts.")
 @click.option("--fail-on-regression", is_flag=True,
               help="Exit 1 when B (or the newer run) is significantly worse on any row.")
-@click.option("--slice-by", "slice_by", multiple=True, metavar="COLUMN",
+@click_option(SLICE_BY, metavar=SLICE_BY.metavar,
               help="Also show each arm's figures per subgroup: age_band, gender or a dataset "
                    "metadata column; repeat for several.")
 @click.pass_context

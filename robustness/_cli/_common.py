@@ -18,7 +18,8 @@ from typing import IO, Any, TextIO, TypeVar
 import click
 from rich.console import Console
 
-from .._exceptions import ConfigError, RobustnessError, RobustnessWarning
+from .._exceptions import RobustnessError, RobustnessWarning
+from .._run_options import names_option, severities_option
 from .._secrets import redact
 
 __all__ = [
@@ -76,6 +77,7 @@ def user_errors(command: F) -> F:
                 click.echo(f"error: {redact(str(exc))}", err=True)
                 sys.exit(2)
 
+    # Ignored below: functools.wraps returns a plain callable; the wrapper keeps F's signature.
     return wrapper  # type: ignore[return-value]
 
 
@@ -110,20 +112,3 @@ class _OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic in newe
 
 
 OUTPUT_FILE = _OutputFile()
-
-
-def names_option(value: str | None, *, all_names: tuple[str, ...]) -> tuple[str, ...]:
-    """A comma-separated list of names, or every name for ``all``."""
-    if value is None or value.strip() == "all":
-        return all_names
-    return tuple(name.strip() for name in value.split(",") if name.strip())
-
-
-def severities_option(value: str) -> tuple[int, ...]:
-    """Comma-separated integers; range checks happen in the API."""
-    try:
-        return tuple(int(part) for part in value.split(",") if part.strip())
-    except ValueError:
-        raise ConfigError(
-            f"--severities: expected comma-separated integers 1-5, got {value!r}"
-        ) from None

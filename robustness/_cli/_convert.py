@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .._exceptions import ConfigError
-from .._models._share4v import convert_share4v
+from .._models import convert_share4v, import_hf
 from ._common import user_errors
 
 __all__ = ["convert_sharegpt4v"]
@@ -30,8 +30,6 @@ def convert_sharegpt4v(source: Path, dest: Path, vision_tower: Path | None) -> N
     """
     if dest.exists() and any(dest.iterdir()):
         raise ConfigError(f"{dest} is not empty; give a new folder for the converted model")
-    from .._models._hf_common import import_hf
-
     import_hf()  # names the [hf] extra when torch or transformers is missing
     convert_share4v(source, dest, vision_tower=vision_tower)
     click.echo(f"wrote {dest}; use it with --model transformers:{dest}")

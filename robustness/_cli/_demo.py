@@ -10,9 +10,9 @@ from PIL import Image
 import perturbations
 
 from .._api import RunOptions
-from ._common import out, user_errors
 from .._report import write_report
 from .._tables import overview_table
+from ._common import out, user_errors
 from ._run import print_result, run_with_progress
 
 __all__ = ["demo"]

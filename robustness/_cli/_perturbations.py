@@ -54,20 +54,21 @@ def perturbations_command(image: Path | None, out_path: Path, families: str, sev
 
 def _print_table() -> None:
     """One row per family and parameter, severities across; sources as numbered notes."""
-    rows: dict[tuple[str, str], dict[str, object]] = {}
+    units: dict[tuple[str, str], str] = {}
+    values: dict[tuple[str, str], dict[int, float]] = {}
+    notes: dict[tuple[str, str], int] = {}
     sources: dict[str, int] = {}
     for entry in perturbations.severity_table():
         key = (str(entry["family"]), str(entry["parameter"]))
-        row = rows.setdefault(key, {"unit": entry["unit"], "values": {}})
-        row["values"][entry["severity"]] = entry["value"]  # type: ignore[index]
-        row["note"] = sources.setdefault(str(entry["source"]), len(sources) + 1)
+        units.setdefault(key, str(entry["unit"]))
+        values.setdefault(key, {})[int(entry["severity"])] = float(entry["value"])
+        notes[key] = sources.setdefault(str(entry["source"]), len(sources) + 1)
     table = Table(title="perturbation severities", title_justify="left")
     for column in ("family", "parameter", "unit", "s1", "s2", "s3", "s4", "s5", "src"):
         table.add_column(column, justify="right" if column[0] == "s" else "left")
-    for (family, parameter), row in rows.items():
-        values = row["values"]
-        cells = [f"{values[s]:g}" if s in values else "" for s in range(1, 6)]  # type: ignore[operator]
-        table.add_row(family, parameter, str(row["unit"]), *cells, str(row["note"]))
+    for key, by_severity in values.items():
+        cells = [f"{by_severity[s]:g}" if s in by_severity else "" for s in range(1, 6)]
+        table.add_row(*key, units[key], *cells, str(notes[key]))
     out.print(table)
     for source, number in sources.items():
         out.print(f"[{number}] {source}", highlight=False)

@@ -19,12 +19,13 @@ from rich.progress import (
 
 import perturbations
 
-from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, plan_run
-from .._judge_pass import JudgeStats
+from .._api import RunOptions, RunResult, execute_plan, plan_run
 from .._datasets import FORMATS
+from .._extra_tables import extra_tables
+from .._judge_pass import JudgeStats
 from .._models import describe_models
 from .._report import write_report
-from .._extra_tables import extra_tables
+from .._run_options import LIMIT, PERTURBATIONS, SEED, SEVERITIES, STORE
 from .._tables import model_notes, summary_tables
 from ._common import (
     OUTPUT_FILE,
@@ -38,6 +39,7 @@ from ._interrupt import INTERRUPTED, stop_on_interrupt
 from ._options import (
     analysis_options,
     analysis_settings,
+    click_option,
     judge_option,
     model_options,
     model_settings,
@@ -54,21 +56,18 @@ __all__ = ["list_models", "print_result", "run", "run_with_progress"]
               help="Dataset file or folder.")
 @click.option("--format", "data_format", type=click.Choice(FORMATS), default=None,
               help="Dataset format. Default: detected.")
-@click.option("--perturbations", "names", default="all", show_default=True,
-              help="Comma-separated perturbation families, 'all', or 'none' (clean only).")
-@click.option("--severities", default="1,2,3,4,5", show_default=True,
-              help="Comma-separated severities (1-5).")
+@click_option(PERTURBATIONS)
+@click_option(SEVERITIES)
 @click.option("--replicates", default=1, show_default=True, type=int,
               help="Seeded variants per perturbation and severity.")
-@click.option("--limit", type=int, default=None, help="Use only the first N samples.")
-@click.option("--seed", default=0, show_default=True, type=int, help="Run seed.")
+@click_option(LIMIT)
+@click_option(SEED)
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
 @judge_option
 @analysis_options
-@click.option("--store", type=OUTPUT_FILE, default=DEFAULT_STORE,
-              show_default=True, help="SQLite result store (created if missing).")
+@click_option(STORE, type=OUTPUT_FILE)
 @click.option("--json", "json_path", type=OUTPUT_FILE, default=None,
               help="Write the JSON summary here.")
 @click.option("--max-requests", type=int, default=None,
@@ -76,7 +75,8 @@ __all__ = ["list_models", "print_result", "run", "run_with_progress"]
 @click.option("--report", "report_path", type=OUTPUT_FILE,
               default=None, help="Also write the HTML stability report here.")
 @click.option("--dry-run", is_flag=True,
-              help="Print how many new requests the run would make, and their tokens; call nothing.")
+              help="Print how many new requests the run would make, and their tokens; "
+                   "call nothing.")
 @click.option("--workers", type=int, default=None,
               help="Processes that decode, perturb, crop and encode requests. Default: the cores.")
 @click.option("--executor", type=click.Choice(["local", "ray"]), default="local",

@@ -30,7 +30,7 @@ _local = threading.local()
 def _detector() -> Any:
     detector = getattr(_local, "detector", None)
     if detector is None:
-        import dlib  # type: ignore[import-untyped]  # lazy: importing us must not load dlib
+        import dlib  # lazy: importing us must not load dlib
 
         detector = dlib.get_frontal_face_detector()
         _local.detector = detector

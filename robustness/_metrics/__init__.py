@@ -11,12 +11,27 @@ n, interval), the pairing of a perturbed answer with its clean reference and the
 
 from __future__ import annotations
 
-from robustness._metrics._accuracy import cs_at, in_age_group, mae, mean_or_none
-from robustness._metrics._bootstrap import bootstrap_mean_ci, cluster_key, statistic_rng
+from robustness._metrics._accuracy import (
+    Observations,
+    cs_at,
+    in_age_group,
+    mae,
+    mean_or_none,
+    predicted_age,
+    predicted_gender,
+)
+from robustness._metrics._bootstrap import (
+    bootstrap_mean_ci,
+    cluster_bootstrap,
+    cluster_key,
+    statistic_rng,
+)
 from robustness._metrics._definitions import COVERAGE_FLOOR, CS_YEARS, METRICS, Metric, metric
+from robustness._metrics._intervals import LEVEL, figure_interval
 from robustness._metrics._pairing import (
     FLIP_WEIGHT_YEARS,
     Move,
+    ReferenceKey,
     clean_references,
     compare_answers,
     instability,
@@ -47,6 +62,7 @@ __all__ = [
     "COVERAGE_FLOOR",
     "CS_YEARS",
     "FLIP_WEIGHT_YEARS",
+    "LEVEL",
     "METRICS",
     "N_BOOT",
     "ConditionFigures",
@@ -54,13 +70,17 @@ __all__ = [
     "Metric",
     "ModelFigures",
     "Move",
+    "Observations",
+    "ReferenceKey",
     "RunSummary",
     "analysis_settings",
     "bootstrap_mean_ci",
     "clean_references",
+    "cluster_bootstrap",
     "cluster_key",
     "compare_answers",
     "cs_at",
+    "figure_interval",
     "in_age_group",
     "instability",
     "is_clean",
@@ -73,6 +93,8 @@ __all__ = [
     "moves",
     "p90",
     "pairs_instability",
+    "predicted_age",
+    "predicted_gender",
     "reference_key",
     "run_summary_of",
     "sample_instability",

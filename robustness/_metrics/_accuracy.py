@@ -108,7 +108,8 @@ CS_TOLERANCE = 1e-6
 
 def within(errors: Sequence[float] | np.ndarray, k: float = 5.0) -> np.ndarray:
     """1.0 / 0.0 per error: |error| <= k (+ ``CS_TOLERANCE``), predicted ages never rounded."""
-    return (np.abs(np.asarray(errors, dtype=float)) <= k + CS_TOLERANCE).astype(float)
+    hits: np.ndarray = (np.abs(np.asarray(errors, dtype=float)) <= k + CS_TOLERANCE).astype(float)
+    return hits
 
 
 def cs_at(errors: Sequence[float] | np.ndarray, k: float = 5.0) -> float | None:

@@ -110,7 +110,8 @@ def cluster_bootstrap(
 
 
 def _ratio(sums: np.ndarray, counts: np.ndarray, axis: int = -1) -> np.ndarray:
-    return np.sum(sums, axis=axis) / np.sum(counts, axis=axis)
+    ratio: np.ndarray = np.sum(sums, axis=axis) / np.sum(counts, axis=axis)
+    return ratio
 
 
 def bootstrap_mean_ci(

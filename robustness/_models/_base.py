@@ -15,6 +15,7 @@ API adapters override it to keep ``concurrency`` requests in flight.
 from __future__ import annotations
 
 import abc
+import itertools
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Literal
 
 import numpy as np
 
-from prompts._variant import PromptVariant
+from prompts import PromptVariant
 
 from .._types import Prediction
 
@@ -100,12 +101,12 @@ class ModelAdapter(abc.ABC):
         request pulled gets exactly one ``on_answer`` call unless an exception ends the stream.
         """
         while stop is None or not stop.is_set():
-            batch = [request for _, request in zip(range(self.batch_size), requests)]
+            batch = list(itertools.islice(requests, self.batch_size))
             if not batch:
                 return
             answers = self.predict_batch([request.input for request in batch])
             for request, answer in zip(batch, answers, strict=True):
                 on_answer(request.key, answer)
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook: most adapters hold nothing
         """Release resources (sessions, servers). The default holds none."""

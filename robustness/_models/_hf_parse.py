@@ -93,4 +93,5 @@ def parsed_fields(parsed: ParsedLike) -> dict[str, Any]:
 
 
 def _float(value: object) -> float | None:
+    # Ignored below: ``value`` is a parsed JSON number or numeric string, which float() takes.
     return None if value is None else float(value)  # type: ignore[arg-type]

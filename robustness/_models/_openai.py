@@ -81,7 +81,8 @@ class OpenAISettings:
 # setting measured here (~2x faster than level 1 with the default strategy and adaptive filters,
 # and as small; bench/png_encoding.py). The filter option needs OpenCV >= 4.11.
 _PNG_PARAMS = [cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE] + (
-    [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_UP] if hasattr(cv2, "IMWRITE_PNG_FILTER") else []
+    [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_UP]
+    if hasattr(cv2, "IMWRITE_PNG_FILTER") else []
 )
 
 
@@ -201,7 +202,7 @@ class OpenAIModel(ModelAdapter):
                             task = asyncio.ensure_future(self._answer(client, request, encoded))
                             in_flight[task] = request.key
                         continue
-                    key = in_flight.pop(future)  # type: ignore[arg-type]
+                    key = in_flight.pop(future)
                     try:
                         answer = future.result()
                     except Exception as exc:
@@ -283,7 +284,7 @@ class OpenAIModel(ModelAdapter):
     def _backoff(self, attempt: int, retry_after: float | None, jitter: random.Random) -> float:
         if retry_after is not None:
             return min(retry_after, self.settings.backoff_max_s)
-        delay = self.settings.backoff_s * 2**attempt
+        delay = self.settings.backoff_s * 2.0**attempt
         return min(self.settings.backoff_max_s, delay * (0.5 + jitter.random()))
 
     def _prediction(self, response: Any, latency_ms: float,
@@ -318,7 +319,8 @@ class OpenAIModel(ModelAdapter):
         pixels = 0 if image is None else image_tokens(
             image.shape[1], image.shape[0], self.settings.detail
         )
-        return pixels + text_tokens(item.prompt.text if item.prompt else "") + self.settings.max_tokens
+        prompt = text_tokens(item.prompt.text if item.prompt else "")
+        return pixels + prompt + self.settings.max_tokens
 
 
 def _api_key(settings: OpenAISettings) -> str:

@@ -19,6 +19,7 @@ live in a ``PoolClient`` per event loop (the adapter runs one loop per batch).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,7 +106,7 @@ class EndpointPool:
         return [h.url for h in self._health if h.paused_until > now]
 
     def connect(self, make_client: Callable[[str], Any]) -> PoolClient:
-        """A client for the running event loop: one SDK client per replica, made by ``make_client``."""
+        """A client for the running event loop: one SDK client per replica (``make_client``)."""
         return PoolClient(self, [make_client(url) for url in self.urls])
 
     def _record(self, index: int, *, failed: bool) -> None:
@@ -169,10 +170,8 @@ class PoolClient:
                     return index
                 # All busy or paused: wait for a release, or for the earliest pause to end.
                 resumes = [h.paused_until - now for h in self._pool._health if h.paused_until > now]
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), min(resumes) if resumes else None)
-                except TimeoutError:
-                    pass
 
     async def _release(self, index: int, *, failed: bool) -> None:
         async with self._changed:

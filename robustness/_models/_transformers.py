@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from prompts._variant import PromptVariant
+from prompts import PromptVariant
 
 from .._exceptions import ConfigError, ModelError
 from .._reparse import provenance
@@ -187,7 +187,8 @@ class TransformersModel(ModelAdapter):
         if self._parse is None:
             self._parse = default_parser()
         try:
-            # The suite's parser reads what the prompt asked; an injected one takes text only.
+            # The suite's parser reads what the prompt asked; an injected one takes text only
+            # (its type, which mypy checks the call against).
             parsed = (self._parse(text, asks=asks)  # type: ignore[call-arg]
                       if self._parse is default_parser() else self._parse(text))
             fields = parsed_fields(parsed) | provenance(parsed)

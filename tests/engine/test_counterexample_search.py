@@ -9,8 +9,15 @@ import numpy as np
 import pytest
 
 from perturbations import Boxes, Change
-from robustness import ModelAdapter, ModelInput, Prediction, Store, load_dataset, load_image
-from robustness import build_model
+from robustness import (
+    ModelAdapter,
+    ModelInput,
+    Prediction,
+    Store,
+    build_model,
+    load_dataset,
+    load_image,
+)
 from robustness._search import find_counterexample
 
 # On this London photo the embedded model's gender answer flips when the face box grows by

@@ -27,7 +27,8 @@ def test_modes_with_both_boxes() -> None:
 def test_missing_person_box_means_the_full_image() -> None:
     boxes = Boxes(face=FACE)
     assert np.array_equal(model_input(IMAGE, boxes, "body").body, IMAGE)  # type: ignore[arg-type]
-    # MiVOLO's face+body input: the frame with the face blacked out (tests/models/test_body_mask.py).
+    # MiVOLO's face+body input: the frame with the face blacked out
+    # (tests/models/test_body_mask.py).
     masked = IMAGE.copy()
     masked[10:30, 20:40] = 0
     assert np.array_equal(model_input(IMAGE, boxes, "face+body").body, masked)  # type: ignore[arg-type]

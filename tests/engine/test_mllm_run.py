@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from robustness import ModelSettings, RunOptions, run_evaluation
-from robustness._models._openai import OpenAIModel, OpenAISettings
 from robustness._models._base import ModelInput
+from robustness._models._openai import OpenAIModel, OpenAISettings
 from robustness._simserver import SimConfig, SimServer
 
 FAST = dict(concurrency=16, timeout_s=5.0)

@@ -1,4 +1,7 @@
-"""One builder for the metrics tests' hand-made rows: a clean, answered item unless told otherwise."""
+"""One builder for the metrics tests' hand-made rows.
+
+Each is a clean, answered item unless told otherwise.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ from robustness._types import ItemResult
 
 
 def row(sample_id: str, outcome: str = "answer", **fields: Any) -> ItemResult:
-    """An ``ItemResult`` of model ``m``, no prompt, clean condition, repeat 0; ``fields`` override."""
+    """An ``ItemResult`` of model ``m``, no prompt, clean condition, repeat 0.
+
+    ``fields`` override any of them.
+    """
     base: dict[str, Any] = {
         "model": "m",
         "prompt": "",

@@ -7,10 +7,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-
-from robustness._metrics import cs_at, in_age_group, mae, mean_or_none, summarize
 from metrics_rows import row
 
+from robustness._metrics import cs_at, in_age_group, mae, mean_or_none, summarize
 from robustness._types import ItemResult
 
 

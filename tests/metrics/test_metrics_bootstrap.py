@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from metrics_rows import row
 
 from robustness._exceptions import ConfigError
 from robustness._metrics import bootstrap_mean_ci, cluster_key, statistic_rng, summarize
-from metrics_rows import row
-
 from robustness._types import ItemResult
 
 

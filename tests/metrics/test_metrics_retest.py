@@ -6,10 +6,9 @@ import math
 from typing import Any
 
 import pytest
-
-from robustness._metrics import summarize
 from metrics_rows import row
 
+from robustness._metrics import summarize
 from robustness._types import ItemResult
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from robustness._metrics import p90, summarize
 from metrics_rows import row
 
+from robustness._metrics import p90, summarize
 from robustness._types import ItemResult
 
 

@@ -8,11 +8,10 @@ from typing import Any
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from metrics_rows import row
 
 import robustness._metrics as metrics
 from robustness._metrics import summarize
-from metrics_rows import row
-
 from robustness._types import ItemResult
 
 # Keys added for MLLM runs (prompts, repeats, refusal kinds); the original keys stay as they were.
@@ -49,12 +48,13 @@ def item(
 
 def test_public_surface_is_pinned() -> None:
     assert metrics.__all__ == [
-        "COVERAGE_FLOOR", "CS_YEARS", "FLIP_WEIGHT_YEARS", "METRICS", "N_BOOT",
-        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "RunSummary",
-        "analysis_settings", "bootstrap_mean_ci", "clean_references", "cluster_key",
-        "compare_answers", "cs_at", "in_age_group", "instability", "is_clean",
-        "least_stable_samples", "mae", "mean_or_none", "metric", "model_figures",
-        "models_from_json", "moves", "p90", "pairs_instability", "reference_key",
+        "COVERAGE_FLOOR", "CS_YEARS", "FLIP_WEIGHT_YEARS", "LEVEL", "METRICS", "N_BOOT",
+        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "Observations",
+        "ReferenceKey", "RunSummary", "analysis_settings", "bootstrap_mean_ci",
+        "clean_references", "cluster_bootstrap", "cluster_key", "compare_answers", "cs_at",
+        "figure_interval", "in_age_group", "instability", "is_clean", "least_stable_samples",
+        "mae", "mean_or_none", "metric", "model_figures", "models_from_json", "moves", "p90",
+        "pairs_instability", "predicted_age", "predicted_gender", "reference_key",
         "run_summary_of", "sample_instability", "statistic_rng", "summarize",
     ]
 
@@ -205,6 +205,6 @@ def _check_model_figures(model: dict[str, Any]) -> None:
         if sd is not None:
             assert 0.0 <= sd <= spread / 2 + 1e-6  # a population SD is at most half the range
         _check_interval(sensitivity["age_sd_mean_ci"], 0.0, float("inf"))
-    for row in model["refusals"]:
-        assert set(row) == {"perturbation", "severity", "prompt", "kind", "rate"}
-        assert 0.0 < row["rate"] <= 1.0
+    for refusal in model["refusals"]:
+        assert set(refusal) == {"perturbation", "severity", "prompt", "kind", "rate"}
+        assert 0.0 < refusal["rate"] <= 1.0

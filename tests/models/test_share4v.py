@@ -77,7 +77,8 @@ def _share4v_logits(source: Path, tower_dir: Path, pixel_values: Any, before: st
         features = torch.nn.functional.gelu(hidden) @ weights["model.mm_projector.2.weight"].T
         features = features + weights["model.mm_projector.2.bias"]
         embed = llama.get_input_embeddings()
-        ids_before = [tokenizer.bos_token_id, *tokenizer(before, add_special_tokens=False).input_ids]
+        prefix = tokenizer(before, add_special_tokens=False).input_ids
+        ids_before = [tokenizer.bos_token_id, *prefix]
         ids_after = tokenizer(after, add_special_tokens=False).input_ids
         embeds = torch.cat([embed(torch.tensor(ids_before)), features[0],
                             embed(torch.tensor(ids_after))])

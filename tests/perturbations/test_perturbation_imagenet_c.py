@@ -16,7 +16,6 @@ import pytest
 import perturbations as P
 from perturbations import _blur
 
-
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # it imports scipy.ndimage.interpolation
     import imagecorruptions as corruptions

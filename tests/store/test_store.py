@@ -12,7 +12,9 @@ from robustness._store import ItemRecord, Store
 from robustness._types import Prediction
 
 
-def _item(sample: str, key: str | None, *, error: str | None = None, position: int = 0) -> ItemRecord:
+def _item(
+    sample: str, key: str | None, *, error: str | None = None, position: int = 0
+) -> ItemRecord:
     return ItemRecord(
         model="m", prompt="", sample_id=sample, perturbation="jpeg", severity=2, replicate=0,
         repeat=0, request_key=key, image_sha256="sha", error=error, age_true=30.0,
@@ -72,13 +74,12 @@ def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
     prediction = Prediction(outcome="answer", age=20.0)
     with Store(tmp_path / "r.sqlite") as store:
         store.begin_run("run1", {})
-        with pytest.raises(sqlite3.IntegrityError):
-            with store.transaction() as db:
-                db.execute(
-                    "INSERT INTO predictions (request_key, model, fingerprint, outcome, created) "
-                    "VALUES ('k9', 'm', 'fp', 'answer', 0)"
-                )
-                db.execute("INSERT INTO runs VALUES ('run1', 0, 0, '{}')")  # duplicate id
+        with pytest.raises(sqlite3.IntegrityError), store.transaction() as db:
+            db.execute(
+                "INSERT INTO predictions (request_key, model, fingerprint, outcome, created) "
+                "VALUES ('k9', 'm', 'fp', 'answer', 0)"
+            )
+            db.execute("INSERT INTO runs VALUES ('run1', 0, 0, '{}')")  # duplicate id
         assert store.cached(["k9"]) == {}
         store.record("run1", [_item("a", "k1")], {"k1": ("m", "fp", prediction)})
         assert len(store.item_rows("run1")) == 1
