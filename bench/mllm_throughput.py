@@ -196,9 +196,9 @@ def main() -> None:
           f"{args.latency_ms:g} ms per answer, "
           f"{args.concurrency} in flight; {os.cpu_count()} CPUs, load average {load:.1f} at the "
           f"start (a loaded machine stretches wall times; compare within one run)", flush=True)
-    print(f"{'crop':<6}{'client':<11}{'requests':>9}{'distinct':>9}{'errors':>7}{'wall s':>8}{'ideal s':>8}"
-          f"{'x ideal':>8}{'CPU ms/req':>11}{'workers':>8}{'peak MB':>9}{'(before)':>9}{'server CPU':>11}",
-          flush=True)
+    print(f"{'crop':<6}{'client':<11}{'requests':>9}{'distinct':>9}{'errors':>7}{'wall s':>8}"
+          f"{'ideal s':>8}{'x ideal':>8}{'CPU ms/req':>11}{'workers':>8}{'peak MB':>9}"
+          f"{'(before)':>9}{'server CPU':>11}", flush=True)
     try:
         runs = [(mode, "today", 1) for mode in args.modes]
         runs += [(mode, f"{w} worker{'s' * (w > 1)}", w) for mode in args.modes

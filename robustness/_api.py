@@ -14,19 +14,19 @@ from prompts import PromptVariant, load_variants
 from ._cost import Prices
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
+from ._executors import executor_for
 from ._identity import run_identity
 from ._judge import Judge, JudgedModel, build_judge
 from ._judge_pass import JudgeStats, judge_run
 from ._metrics import run_summary_of
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._reparse import parsed_by_counts, parser_versions, upgrade_stale
-from ._executors import executor_for
-from ._workers import default_workers
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._slices import check_slice_columns
 from ._store import Store
 from ._tradeoff import with_slices_and_cost
 from ._validation import check_run_options
+from ._workers import default_workers
 
 __all__ = [
     "DEFAULT_STORE",
@@ -166,7 +166,7 @@ def execute_plan(
     options = plan.options
     workers = options.workers if options.workers is not None else default_workers()
     recipes = {id(model): (name, options.model_settings)
-               for name, model in zip(dict.fromkeys(options.models), plan.models)}
+               for name, model in zip(dict.fromkeys(options.models), plan.models, strict=True)}
     executor = None
     execute_options = ExecuteOptions(
         seed=options.seed, face_margin=options.face_margin, max_requests=options.max_requests,

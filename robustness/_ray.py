@@ -13,6 +13,8 @@ Every node must have this package installed and the dataset at the same path.
 
 from __future__ import annotations
 
+import itertools
+
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -124,7 +126,7 @@ class RayModel(ModelAdapter):
         while True:
             while not exhausted and not (stop is not None and stop.is_set()) \
                     and min(load) < 2:
-                batch = [request for _, request in zip(range(self.batch_size), requests)]
+                batch = list(itertools.islice(requests, self.batch_size))
                 if not batch:
                     exhausted = True
                     break

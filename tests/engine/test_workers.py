@@ -20,8 +20,9 @@ COLUMNS = ("i.sample_id, i.perturbation, i.severity, i.replicate, i.prompt, i.re
 def _items(store: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(store) as db:
         return db.execute(
-            f"SELECT {COLUMNS} FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
-            "ORDER BY i.position").fetchall()
+            f"SELECT {COLUMNS} FROM items i "
+            "LEFT JOIN predictions p ON p.request_key = i.request_key ORDER BY i.position"
+        ).fetchall()
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +36,12 @@ def server() -> Iterator[SimServer]:
 def test_pool_sends_the_same_requests_and_gets_the_same_answers(
     london: Path, tmp_path: Path, server: SimServer, mode: str
 ) -> None:
-    settings = ModelSettings(base_url=server.base_url, concurrency=8, input_mode=mode)  # type: ignore[arg-type]
+    # ``mode`` is a plain str from the parametrization; ModelSettings wants the InputMode literal.
+    settings = ModelSettings(base_url=server.base_url, concurrency=8,
+                             input_mode=mode)  # type: ignore[arg-type]
     base = {"data": london, "models": ("llava",), "perturbations": ("gaussian_noise",),
-                "severities": (1, 4), "prompts": ("baseline", "json"), "limit": 4, "model_settings": settings}
+            "severities": (1, 4), "prompts": ("baseline", "json"), "limit": 4,
+            "model_settings": settings}
     results = {}
     for workers in (1, 2):
         options = RunOptions(**base, store=tmp_path / f"w{workers}.sqlite", workers=workers)  # type: ignore[arg-type]
