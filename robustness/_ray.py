@@ -14,7 +14,6 @@ Every node must have this package installed and the dataset at the same path.
 from __future__ import annotations
 
 import itertools
-
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
