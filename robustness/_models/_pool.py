@@ -5,7 +5,8 @@ A model's ``base_url`` may list replicas separated by commas (``--base-url`` rep
 not paused, each replica with its own concurrency; a replica that fails ``pause_after`` attempts in
 a row (dropped connections, timeouts, 5xx, malformed bodies — not rate limits or refused requests)
 is paused for a cooldown that doubles each time it is paused again, and the failed items go back
-through the adapter's ordinary retry loop, which sends them to the other replicas. After the
+through the adapter's ordinary retry loop, which sends them to the other replicas. The last replica
+up is never paused (a pool of one never is): there would be nowhere to send its work. After the
 cooldown one probe request may go to it; a success ends the pause.
 
 Which replica answered never enters a request key: the first URL names the whole pool in the
@@ -115,9 +116,13 @@ class EndpointPool:
             health.failures_in_a_row = health.pauses = 0
             return
         health.failures_in_a_row += 1
-        if health.failures_in_a_row >= self.pause_after:
+        # Pausing sends the work elsewhere; with no other replica up there is nowhere to send it,
+        # and the adapter's own retry backoff (which honours Retry-After) governs instead.
+        now = self._clock()
+        others_up = any(h.paused_until <= now for h in self._health if h is not health)
+        if health.failures_in_a_row >= self.pause_after and others_up:
             pause = min(self.max_cooldown_s, self.cooldown_s * 2**health.pauses)
-            health.paused_until = self._clock() + pause
+            health.paused_until = now + pause
             health.pauses += 1
 
 

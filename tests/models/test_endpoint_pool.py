@@ -146,3 +146,19 @@ def test_pause_doubles_and_a_success_ends_it() -> None:
     pool._record(0, failed=False)
     pool._record(0, failed=True)
     assert pool.paused() == []  # a success reset the count
+
+
+def test_the_last_replica_up_is_never_paused() -> None:
+    """A single endpoint that keeps failing is left to the adapter's own retry backoff (which
+    honours Retry-After), not parked for minutes with the whole run waiting on it."""
+    now = [100.0]
+    single = EndpointPool("http://a/v1", concurrency=2, pause_after=1, clock=lambda: now[0])
+    for _ in range(5):
+        single._record(0, failed=True)
+    assert single.paused() == []
+    pair = EndpointPool("http://a/v1,http://b/v1", concurrency=2, pause_after=1,
+                        clock=lambda: now[0])
+    pair._record(0, failed=True)
+    assert pair.paused() == ["http://a/v1"]
+    pair._record(1, failed=True)  # b is now the only one up: it keeps taking requests
+    assert pair.paused() == ["http://a/v1"]
