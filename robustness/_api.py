@@ -135,18 +135,15 @@ def plan_run(options: RunOptions) -> RunPlan:
     try:
         for name in dict.fromkeys(options.models):
             models.append(build_model(name, options.model_settings))
-        # A model that takes none of the requested modes is a user error; some, a notice.
-        chosen = {model.name: modes_for(model, requested) for model in models}
+        modes, notices = modes_for(models, requested)  # raises when none is taken
     except BaseException:
         for model in models:
             model.close()
         raise
-    modes = {name: kept for name, (kept, _) in chosen.items()}
     jobs = tuple(plan_jobs(models, variants, options.repeats, modes))
     run_id = run_identity(dataset, conditions, jobs, seed=options.seed,
                           face_margin=options.face_margin)
-    notices = tuple(notice for _, notice in chosen.values() if notice)
-    return RunPlan(options, dataset, tuple(conditions), jobs, run_id, notices)
+    return RunPlan(options, dataset, tuple(conditions), jobs, run_id, tuple(notices))
 
 
 def execute_plan(

