@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from ._datasets import detect_face, load_sample_image
 from ._exceptions import ImageError
 from ._identity import request_key
 from ._materialize import input_digest, model_input, perturb, sample_boxes
-from ._models import ModelInput
+from ._models import InputMode, ModelInput
 from ._store import ItemRecord
 from ._types import Sample
 
@@ -91,7 +91,7 @@ def prepare(
                 severity=record.severity, replicate=record.replicate, seed=seed,
             )
         # Prompts and repeats share one crop (and its digest) per condition and input mode.
-        mode = job.input_mode
+        mode = cast("InputMode", job.input_mode)  # a mode its model takes (``plan_jobs``)
         if (*condition, mode) not in crops:
             try:
                 item = model_input(*perturbed[condition], mode, face_margin=face_margin)

@@ -13,7 +13,8 @@ An item's ``error_kind`` says whose fault it was: ``data`` (bad row, image, no f
 (``robustness._claims``).
 
 Stores written by schema version 1 are upgraded in place when opened (new tables, new nullable
-columns; from schema 5 the input mode is part of an item's key); a store of a newer schema is refused with one line.
+columns; from schema 5 the input mode is part of an item's key); a store of a newer schema is
+refused with one line.
 """
 
 from __future__ import annotations

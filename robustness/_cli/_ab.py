@@ -184,7 +184,8 @@ def _run(kwargs: dict[str, Any], explicit: set[str], *, alpha: float, n_boot: in
         face_margin=kwargs["face_margin"], store=kwargs["store"],
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
         prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
-        input_modes=input_modes(kwargs), model_settings=model_settings(kwargs), max_requests=kwargs["max_requests"],
+        input_modes=input_modes(kwargs), model_settings=model_settings(kwargs),
+        max_requests=kwargs["max_requests"],
         slice_by=tuple(dict.fromkeys(kwargs["slice_by"])),
     )
     columns = (TextColumn("[bold]evaluating A and B"), BarColumn(), MofNCompleteColumn(),

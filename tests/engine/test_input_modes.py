@@ -42,7 +42,7 @@ def two_modes(london: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_each_mode_has_its_own_request_keys(two_modes: Path) -> None:
     db = sqlite3.connect(two_modes / "r.sqlite")
-    keys: dict[str, set[str]] = {}
+    keys: dict[str, set[tuple[str, str]]] = {}
     for mode, key, digest in db.execute("SELECT input_mode, request_key, image_sha256 FROM items"):
         keys.setdefault(mode, set()).add((key, digest))
     assert sorted(keys) == ["body", "face"]
