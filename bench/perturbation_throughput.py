@@ -7,8 +7,9 @@ the ratio ours/theirs for the families that have a counterpart.
 
 Timing: each (method, size) runs single calls in a loop until its time budget is spent (at least
 ``--min-calls`` calls), in ``--rounds`` passes over all methods; the figure is the best single
-call, the usual way to read a micro-benchmark on a shared machine. Both sides run on the same image
-in the same process.
+call, the usual way to read a micro-benchmark on a shared machine. Calls cycle through
+``--photos`` DISTINCT London photos (each scaled to the size, with its face box), the same
+sequence for both sides, in the same process; the astronaut alone when the set is absent.
 """
 
 from __future__ import annotations
@@ -46,19 +47,23 @@ PAIRS = {
 }
 
 
-def load_image(choice: str) -> tuple[np.ndarray, P.Boxes, str]:
-    """The benchmark photo: the first London image if present (or asked for), else astronaut."""
+def load_images(choice: str, count: int) -> tuple[list[tuple[np.ndarray, P.Boxes]], str]:
+    """The benchmark photos: the first ``count`` London images if present (or asked for), else
+    the astronaut alone."""
     labels = LONDON / "labels.csv"
     if choice == "london" or (choice == "auto" and labels.is_file()):
         with labels.open(newline="") as handle:
-            row = next(csv.DictReader(handle))
-        with Image.open(LONDON / row["path"]) as photo:
-            image = np.array(photo.convert("RGB"))
-        face = tuple(float(row[f"face_{k}"]) for k in ("x0", "y0", "x1", "y1"))
-        return image, P.Boxes(face=face), f"London {row['path']}"  # type: ignore[arg-type]
+            rows = list(csv.DictReader(handle))[:count]
+        photos = []
+        for row in rows:
+            with Image.open(LONDON / row["path"]) as photo:
+                image = np.array(photo.convert("RGB"))
+            face = tuple(float(row[f"face_{k}"]) for k in ("x0", "y0", "x1", "y1"))
+            photos.append((image, P.Boxes(face=face)))  # type: ignore[arg-type]
+        return photos, f"{len(photos)} distinct London photos"
     import skimage.data
 
-    return skimage.data.astronaut(), P.Boxes(face=ASTRONAUT_FACE), "skimage astronaut"
+    return [(skimage.data.astronaut(), P.Boxes(face=ASTRONAUT_FACE))], "skimage astronaut"
 
 
 def resized(image: np.ndarray, boxes: P.Boxes, size: int) -> tuple[np.ndarray, P.Boxes]:
@@ -80,16 +85,20 @@ def import_imagecorruptions() -> types.ModuleType:
         return importlib.import_module("imagecorruptions")
 
 
-def run_ours(name: str, image: np.ndarray, boxes: P.Boxes, severity: int, item: int) -> object:
+Scene = list[tuple[np.ndarray, P.Boxes]]
+
+
+def run_ours(name: str, scene: Scene, severity: int, item: int) -> object:
     """One item as the engine would run it: its own generator, then ``apply``."""
+    image, boxes = scene[item % len(scene)]
     return P.apply(name, image, boxes, severity, np.random.default_rng(item))
 
 
 def run_theirs(
-    corrupt: Callable[..., np.ndarray], name: str, image: np.ndarray, severity: int, item: int
+    corrupt: Callable[..., np.ndarray], name: str, scene: Scene, severity: int, item: int
 ) -> object:
     """One ``imagecorruptions.corrupt`` call; it draws from the global RNG, not from ``item``."""
-    return corrupt(image, corruption_name=name, severity=severity)
+    return corrupt(scene[item % len(scene)][0], corruption_name=name, severity=severity)
 
 
 def best_time(call: Callable[[int], object], budget: float, min_calls: int) -> float:
@@ -101,6 +110,12 @@ def best_time(call: Callable[[int], object], budget: float, min_calls: int) -> f
         best = min(best, time.perf_counter() - begin)
         calls += 1
     return best
+
+
+def median_face(scene: Scene) -> float:
+    """The median longer side of the scene's face boxes (what pixel sizes are scaled to)."""
+    return float(np.median([max(b.face[2] - b.face[0], b.face[3] - b.face[1])
+                            for _, b in scene if b.face is not None] or [0.0]))
 
 
 def fmt_rate(seconds: float | str) -> str:
@@ -121,11 +136,13 @@ def main() -> None:
     parser.add_argument("--min-calls", type=int, default=3, metavar="N",
                         help="fewest calls per (method, size). Default: %(default)s")  # fmt: skip
     parser.add_argument("--image", choices=["auto", "london", "astronaut"], default="auto",
-                        help="benchmark photo. Default: %(default)s")  # fmt: skip
+                        help="benchmark photos. Default: %(default)s")  # fmt: skip
+    parser.add_argument("--photos", type=int, default=20, metavar="N",
+                        help="distinct London photos to cycle through. Default: %(default)s")  # fmt: skip
     args = parser.parse_args()
 
-    photo, photo_boxes, source = load_image(args.image)
-    scenes = {size: resized(photo, photo_boxes, size) for size in args.sizes}
+    photos, source = load_images(args.image, args.photos)
+    scenes = {size: [resized(image, boxes, size) for image, boxes in photos] for size in args.sizes}
     severity = args.severity
     print(f"image: {source}; severity {severity}; best single call over {args.rounds} rounds of "
           f">= {args.min_calls} calls within {args.budget:g} s; {os.cpu_count()} CPUs, OpenCV "
@@ -142,16 +159,16 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, rates in ours.items():
             level = 1 if name in P.INVARIANCES else severity
-            for size, (image, boxes) in scenes.items():
-                call = partial(run_ours, name, image, boxes, level)
+            for size, scene in scenes.items():
+                call = partial(run_ours, name, scene, level)
                 seconds = best_time(call, args.budget, args.min_calls)
                 rates[size] = min(seconds, float(rates.get(size, float("inf"))))
         for corruption, rates in theirs.items():
-            for size, (image, _) in scenes.items():
+            for size, scene in scenes.items():
                 if isinstance(rates.get(size), str):
                     continue  # failed in an earlier round
                 np.random.seed(0)  # its only seed: the global RNG, shared by all calls after it
-                call = partial(run_theirs, imagecorruptions.corrupt, corruption, image, severity)
+                call = partial(run_theirs, imagecorruptions.corrupt, corruption, scene, severity)
                 try:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
@@ -164,9 +181,7 @@ def main() -> None:
 
     header = "".join(f"{f'{size} px img/s':>14}" for size in args.sizes)
     face_sizes = ", ".join(
-        f"{size} px image: face {max(b.face[2] - b.face[0], b.face[3] - b.face[1]):.0f} px"
-        for size, (_, b) in scenes.items()
-        if b.face is not None
+        f"{size} px image: median face {median_face(scene):.0f} px" for size, scene in scenes.items()
     )
     print(f"\nperturbations.apply (per-item seeded; pixel sizes scaled to the face: {face_sizes})")
     print(f"{'family':<18}{header}")

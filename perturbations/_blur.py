@@ -52,10 +52,21 @@ def disk_kernel(radius: float, alias_sigma: float) -> np.ndarray:
 
 
 def defocus_blur(image: np.ndarray, radius: float, alias_sigma: float) -> np.ndarray:
-    """Defocus (lens) blur: convolution with :func:`disk_kernel`. Deterministic."""
+    """Defocus (lens) blur: convolution with :func:`disk_kernel`. Deterministic.
+
+    The kernel's all-zero border rows and columns are cut off first: the same sum, but OpenCV
+    convolves a kernel of 11x11 or more through a DFT of the whole image, so a small disk in a
+    13x13 grid cost as much as a large one (~10x the direct sum on a 256-px image). Where the cut
+    moves the kernel from the DFT to the direct path, a few pixels round one level differently
+    (the DFT's float error): at most 1 level, on under 0.1 % of pixels (tests pin both bounds).
+    """
     kernel = disk_kernel(radius, alias_sigma)
+    rows, cols = np.flatnonzero(kernel.any(axis=1)), np.flatnonzero(kernel.any(axis=0))
+    centre = kernel.shape[0] // 2
+    trimmed = kernel[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    anchor = (centre - int(cols[0]), centre - int(rows[0]))
     # OpenCV rounds and saturates the uint8 result; the border is ImageNet-C's (reflect 101).
-    return cv2.filter2D(image, -1, kernel, borderType=cv2.BORDER_REFLECT_101)
+    return cv2.filter2D(image, -1, trimmed, anchor=anchor, borderType=cv2.BORDER_REFLECT_101)
 
 
 def motion_kernel(radius: float, sigma: float, angle: float) -> tuple[np.ndarray, tuple[int, int]]:

@@ -7,11 +7,8 @@ unbiased and changes no value by more than 1).
 
 from __future__ import annotations
 
-import io
-
 import cv2
 import numpy as np
-from PIL import Image
 
 __all__ = ["contrast", "gamma", "gaussian_noise", "grayscale", "jpeg", "shift_value"]
 
@@ -22,18 +19,29 @@ def _to_uint8(values: np.ndarray) -> np.ndarray:
 
 
 def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
-    """A real JPEG encode and decode at ``quality`` (Pillow, in memory), as ImageNet-C does.
+    """A real JPEG encode and decode at ``quality`` (in memory), as ImageNet-C does.
 
-    Not albumentations' ``ImageCompression``: in 2.0.8 it hands the RGB array to ``cv2.imencode``,
-    which reads it as BGR, so the encoder's luma/chroma split weights red and blue the wrong way
+    ImageNet-C round-trips through Pillow; we call libjpeg-turbo through OpenCV instead, with the
+    same settings Pillow uses (4:2:0 chroma subsampling, baseline, integer DCT, fancy upsampling):
+    the bytes decoded are identical to Pillow's (checked on every London photo at 256 px, 675 px
+    and full size, every severity, and on odd sizes down to 1x1 — tests pin it) and a round trip
+    costs about half as much, with no PIL image or ``BytesIO`` in between. The RGB->BGR swap is
+    OpenCV's channel order, not a change of colour space: the encoder still sees the true RGB.
+
+    Not albumentations' ``ImageCompression``: in 2.0.8 it hands the RGB array to ``cv2.imencode``
+    without that swap, so the encoder's luma/chroma split weights red and blue the wrong way
     round and the artefacts are not those of a real JPEG of the photo.
     """
-    buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, format="JPEG", quality=int(quality))
-    buffer.seek(0)
-    with Image.open(buffer) as decoded:
-        rgb = decoded if decoded.mode == "RGB" else decoded.convert("RGB")
-        return np.array(rgb, dtype=np.uint8)
+    bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:
+        raise RuntimeError(f"JPEG encoding failed for a {image.shape} image")
+    # IMREAD_COLOR_RGB would save the swap back but needs OpenCV >= 4.11; we support >= 4.8.
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    if decoded is None:
+        raise RuntimeError(f"JPEG decoding failed for a {image.shape} image")
+    rgb: np.ndarray = cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB)
+    return rgb
 
 
 def shift_value(image: np.ndarray, v_shift: float) -> np.ndarray:

@@ -58,7 +58,7 @@ _ADAPTERS: dict[str, Adapter] = {
     "brightness_down": _image_only(lambda im, p, rng: _pixel.shift_value(im, p["v_shift"])),
     "contrast": _image_only(lambda im, p, rng: _pixel.contrast(im, p["factor"])),
     "gamma": _image_only(lambda im, p, rng: _pixel.gamma(im, p["gamma"])),
-    "downscale": _image_only(lambda im, p, rng: _geometry.downscale(im, p["scale"], rng)),
+    "downscale": _image_only(lambda im, p, rng: _geometry.downscale(im, p["scale"])),
     "crop_jitter": lambda im, boxes, p, rng: _geometry.crop_jitter(
         im, boxes, p["shift"], p["scale"], rng
     ),

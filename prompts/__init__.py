@@ -24,6 +24,7 @@ from ._answer import ASKABLE, OUTCOMES, Field, Outcome, ParsedAnswer
 from ._asks import infer_asks
 from ._lexicon import LANGUAGES
 from ._load import ANSWER_FORMATS, BUILTIN_IDS, get_variant, load_variants
+from ._mentions import Mentions, mentions
 from ._parse import PARSER_VERSION, parse_answer
 from ._refusal import REFUSAL_KINDS, RefusalKind
 from ._variant import AnswerFormat, PromptVariant
@@ -40,6 +41,7 @@ __all__ = [
     "REFUSAL_KINDS",
     "AnswerFormat",
     "Field",
+    "Mentions",
     "Outcome",
     "ParsedAnswer",
     "PromptVariant",
@@ -47,5 +49,6 @@ __all__ = [
     "get_variant",
     "infer_asks",
     "load_variants",
+    "mentions",
     "parse_answer",
 ]

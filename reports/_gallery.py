@@ -30,7 +30,14 @@ def data_uri(image: bytes) -> str | None:
 
 
 def _answer_text(answer: Answer) -> tuple[str, str]:
-    """(CSS class, short text) of one answer, e.g. ("flipped", "⇄ 34 F")."""
+    """(CSS class, short text) of one answer, e.g. ("flipped", "⇄ 34 F"); "· judge" marks a
+    reading a judge model made."""
+    css, text = _reading_text(answer)
+    judged = (answer.parsed_by or "").startswith("judge:")
+    return css, text + (" · judge" if judged else "")
+
+
+def _reading_text(answer: Answer) -> tuple[str, str]:
     if answer.outcome == "refusal":
         return "refused", f"✕ {answer.refusal_kind or 'refused'}"
     if answer.outcome in ("error", "unparseable"):

@@ -78,6 +78,7 @@ class Answer:
     changed_age: bool = False
     flipped: bool = False
     error: str | None = None
+    parsed_by: str | None = None  # "rules" or "judge:<model>": who read ``raw_text``
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,16 @@ from ._exceptions import (
     StoreError,
 )
 from ._export import EXPORT_COLUMNS, export_csv, export_items
-from ._metrics import summarize
+from ._metrics import (
+    METRICS,
+    ConditionFigures,
+    Estimate,
+    Metric,
+    ModelFigures,
+    RunSummary,
+    model_figures,
+    summarize,
+)
 from ._models import MODEL_NAMES, ModelAdapter, ModelInput, ModelSettings, build_model
 from ._reparse import ReparseResult, reparse
 from ._runner import Condition, RunStats
@@ -46,17 +55,22 @@ __all__ = [
     "DEFAULT_STORE",
     "EXPORT_COLUMNS",
     "FORMATS",
+    "METRICS",
     "MODEL_NAMES",
     "Condition",
+    "ConditionFigures",
     "ConfigError",
     "DataRowError",
     "Dataset",
     "DatasetError",
     "DatasetWarning",
+    "Estimate",
     "ImageError",
     "ItemResult",
+    "Metric",
     "ModelAdapter",
     "ModelError",
+    "ModelFigures",
     "ModelInput",
     "ModelSettings",
     "Prediction",
@@ -67,6 +81,7 @@ __all__ = [
     "RunPlan",
     "RunResult",
     "RunStats",
+    "RunSummary",
     "Sample",
     "Store",
     "StoreError",
@@ -77,6 +92,7 @@ __all__ = [
     "export_items",
     "load_dataset",
     "load_image",
+    "model_figures",
     "plan_conditions",
     "plan_run",
     "reparse",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,11 @@ from ._exceptions import ConfigError
 from ._cost import Prices
 from ._identity import run_identity
 from ._input_modes import modes_for, parse_input_modes
+from ._judge import Judge, JudgedModel, build_judge
+from ._judge_pass import JudgeStats, judge_run
 from ._metrics import run_summary_of
 from ._models import ModelAdapter, ModelSettings, build_model
-from ._reparse import parser_versions, upgrade_stale
+from ._reparse import parsed_by_counts, parser_versions, upgrade_stale
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._slices import check_slice_columns
 from ._store import Store
@@ -64,6 +66,7 @@ class RunOptions:
     dry_run: bool = False
     slice_by: tuple[str, ...] = ()  # analysis only: not part of the run's identity
     prices: tuple[tuple[str, Prices], ...] = ()  # (model, prices per 1M tokens)
+    judge: str | None = None  # a model that reads the answers the rules leave in doubt
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,7 @@ class RunResult:
     run_id: str
     stats: RunStats
     summary: dict[str, Any] = field(default_factory=dict)
+    judge: JudgeStats | None = None  # what the judge's pass did (``--judge``)
 
 
 def plan_conditions(
@@ -108,6 +112,7 @@ class RunPlan:
     conditions: tuple[Condition, ...]
     jobs: tuple[Job, ...]
     run_id: str
+    judge: Judge | None = None
     notices: tuple[str, ...] = ()  # one line each, e.g. an input mode a model cannot take
 
     @property
@@ -132,9 +137,13 @@ def plan_run(options: RunOptions) -> RunPlan:
     check_slice_columns(options.slice_by, (sample.extras for sample in dataset.samples))
     requested = parse_input_modes(options.input_modes)
     models: list[ModelAdapter] = []
+    judge = None
     try:
         for name in dict.fromkeys(options.models):
             models.append(build_model(name, options.model_settings))
+        if options.judge is not None:
+            judge = build_judge(options.judge, options.model_settings)
+            models = [JudgedModel(m, judge) if m.takes_prompts else m for m in models]
         modes, notices = modes_for(models, requested)  # raises when none is taken
     except BaseException:
         for model in models:
@@ -143,7 +152,7 @@ def plan_run(options: RunOptions) -> RunPlan:
     jobs = tuple(plan_jobs(models, variants, options.repeats, modes))
     run_id = run_identity(dataset, conditions, jobs, seed=options.seed,
                           face_margin=options.face_margin)
-    return RunPlan(options, dataset, tuple(conditions), jobs, run_id, tuple(notices))
+    return RunPlan(options, dataset, tuple(conditions), jobs, run_id, judge, tuple(notices))
 
 
 def execute_plan(
@@ -170,14 +179,31 @@ def execute_plan(
                 options=execute_options, on_progress=on_progress, on_notice=on_notice,
                 stop=stop,
             )
+            judged = _judge_pass(plan, stats, stop)
             summary = {} if options.dry_run else run_summary(
                 store, plan.run_id, stats, seed=options.seed, slice_by=options.slice_by,
-                prices=dict(options.prices),
+                prices=dict(options.prices), judge=judged,
             )
     finally:
-        for model in plan.models:
+        for model in (*plan.models, *((plan.judge.model,) if plan.judge else ())):
             model.close()
-    return RunResult(run_id=plan.run_id, stats=stats, summary=summary)
+    return RunResult(run_id=plan.run_id, stats=stats, summary=summary, judge=judged)
+
+
+def _judge_pass(plan: RunPlan, stats: RunStats, stop: threading.Event | None
+                ) -> JudgeStats | None:
+    """The judge reads what the rules left in doubt, within what is left of ``--max-requests``;
+    its requests count as model calls."""
+    if plan.judge is None or (stop is not None and stop.is_set()):
+        return None
+    budget = plan.options.max_requests
+    judged = judge_run(
+        plan.options.store, plan.run_id, plan.judge, dry_run=plan.options.dry_run, stop=stop,
+        max_requests=None if budget is None else max(0, budget - stats.model_calls),
+    )
+    stats.model_calls += judged.calls
+    stats.stopped_at_budget = stats.stopped_at_budget or judged.stopped_at_budget
+    return judged
 
 
 def run_evaluation(
@@ -189,7 +215,7 @@ def run_evaluation(
 
 def run_summary(
     store: Store, run_id: str, stats: RunStats, *, seed: int = 0, slice_by: Sequence[str] = (),
-    prices: Mapping[str, Prices] | None = None,
+    prices: Mapping[str, Prices] | None = None, judge: JudgeStats | None = None,
 ) -> dict[str, Any]:
     """The JSON summary of a run (keys are a contract; see the README).
 
@@ -208,7 +234,10 @@ def run_summary(
         "seconds": round(stats.seconds, 3),
         "stopped_at_budget": stats.stopped_at_budget,
         "parser_versions": parser_versions(rows),
+        "parsed_by": parsed_by_counts(rows),
     }
+    if judge is not None:
+        run["judge"] = asdict(judge)
     results = store.item_results(run_id, rows)
     return with_slices_and_cost(
         run_summary_of(results, run=run, simulated=simulated, seed=seed), rows, results,
@@ -260,4 +289,5 @@ def _config(plan: RunPlan) -> dict[str, Any]:
         "severities": sorted({c.severity for c in plan.conditions}),
         "replicates": options.replicates, "seed": options.seed,
         "face_margin": options.face_margin,
-    }
+    } | ({"judge": {"model": plan.judge.name, "fingerprint": plan.judge.fingerprint,
+                    "simulated": plan.judge.model.simulated}} if plan.judge else {})

@@ -43,7 +43,7 @@ EXPORT_SCHEMA: Final[tuple[tuple[str, ColumnType], ...]] = (
     ("subject_id", "text"), ("age", "float"), ("gender", "text"), ("gender_confidence", "float"),
     ("outcome", "text"), ("refusal_kind", "text"), ("error", "text"), ("raw_text", "text"),
     ("latency_ms", "float"), ("image_sha256", "text"), ("request_key", "text"),
-    ("image_path", "text"), ("simulated", "bool"),
+    ("image_path", "text"), ("simulated", "bool"), ("parsed_by", "text"),
 )
 EXPORT_COLUMNS: Final = tuple(name for name, _ in EXPORT_SCHEMA)
 TEXT_COLUMNS: Final = frozenset(name for name, kind in EXPORT_SCHEMA if kind == "text")

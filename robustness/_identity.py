@@ -8,7 +8,13 @@ A request key hashes everything that changes what a model sees or how its answer
 - the exact pixels sent (``input_digest``);
 - the prompt variant's full identity (system and user text, answer format, language, and any
   field a later parser reads, such as ``asks``), minus its id and one-line purpose;
-- the repeat index (a repeat at temperature > 0 is a different question on purpose).
+- the repeat index (a repeat at temperature > 0 is a different question on purpose);
+- the judge (``--judge``), through ``judged_fingerprint``: a judged model's stored parses are
+  read differently, so judged and unjudged runs never share (or mix) a prediction.
+
+A judge's own request (``judge_key``) is addressed by its content: the judge's fingerprint, the
+version of its fixed prompt, the raw answer text and the fields asked, so one answer is judged
+once however many items or runs point to it.
 
 A run id hashes the same per-question identity for every job, plus what the plan selects (the
 samples and their labels, the conditions, the run seed). Options that change neither are listed in
@@ -32,7 +38,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CROP_RULE", "KEY_VERSION", "NEUTRAL_OPTIONS", "PLAN_OPTIONS", "REQUEST_OPTIONS",
-    "prompt_identity", "question_identity", "request_key", "run_identity",
+    "judge_key", "judged_fingerprint", "prompt_identity", "question_identity", "request_key",
+    "run_identity",
 ]
 
 # Raised whenever the key's recipe changes, so an old store's answers are never misread as new.
@@ -48,7 +55,7 @@ _PROMPT_LABELS = frozenset({"id", "purpose"})
 REQUEST_OPTIONS = frozenset({
     "models", "prompt_ids", "prompts_file", "repeats", "base_url", "model_name", "input_mode",
     "detail", "temperature", "top_p", "max_tokens", "face_margin", "seed", "dtype",
-    "prompt_a", "prompt_b", "a_model", "b_model", "a_input_mode", "b_input_mode",
+    "prompt_a", "prompt_b", "a_model", "b_model", "a_input_mode", "b_input_mode", "judge",
 })
 # Options that choose which items are planned: part of the run id, not of a request key.
 PLAN_OPTIONS = frozenset({
@@ -62,6 +69,16 @@ NEUTRAL_OPTIONS = frozenset({
     "allow_errors", "alpha", "n_boot", "fail_on_regression", "baseline_id", "run_id",
     "workers", "executor", "slice_by", "prices",
 })
+
+
+def judged_fingerprint(fingerprint: str, judge_fingerprint: str, prompt_version: str) -> str:
+    """The fingerprint of a model whose unreadable answers a judge reads (``--judge``)."""
+    return f"{fingerprint};judge=[{judge_fingerprint}];judge_prompt={prompt_version}"
+
+
+def judge_key(judge_fingerprint: str, prompt_version: str, raw_text: str, asks: str) -> str:
+    """The content address of one judge request: this judge, its prompt, this answer, these asks."""
+    return stable_hash("judge", KEY_VERSION, judge_fingerprint, prompt_version, raw_text, asks)
 
 
 def prompt_identity(prompt: PromptVariant | None) -> tuple[tuple[str, object], ...]:

@@ -13,6 +13,12 @@ parser version, which the summary names (``parser_versions``).
 A prediction is shared by every run that asked the same question (one request key), so it is
 re-read once for all of them: there is one current reading of each stored answer.
 
+A prediction a judge read (``judge_key`` set, ``robustness._judge``) keeps the judge's verdict
+consistent with its new rules reading: where the rules still leave it in doubt, the stored
+verdict is applied again to the new reading (zero calls); where the rules now read it, their
+reading stands (``parsed_by`` ``rules``). An answer the new rules leave in doubt that no judge has
+read keeps the rules' reading; the next run with ``--judge`` asks for it.
+
 The API's own refusal signals are not text: a stored ``api_refusal`` stays one (its raw text is
 the refusal message, not an answer), and ``finish_reason`` is passed back to the parser.
 """
@@ -25,9 +31,12 @@ from typing import Any
 
 import prompts
 
+from ._judge_pass import reapply
+from ._judge_prompt import RULES
 from ._store import Store
 
-__all__ = ["ReparseResult", "parser_versions", "provenance", "reparse", "upgrade_stale"]
+__all__ = ["RULES", "ReparseResult", "parsed_by_counts", "parser_versions", "provenance",
+           "reparse", "upgrade_stale"]
 
 # The prediction columns the parser owns, in the order ``reparse`` reads and writes them.
 _PARSED = ("outcome", "age", "age_low", "age_high", "gender", "refusal_kind")
@@ -43,18 +52,29 @@ class ReparseResult:
     outcomes_changed: int
     ages_changed: int
     genders_changed: int
+    judged: int = 0  # predictions whose reading is a judge's verdict, applied again from the store
 
 
 def provenance(parsed: object) -> dict[str, Any]:
     """The ``asks`` and ``parser_version`` a prediction records for how its text was read."""
     if isinstance(parsed, prompts.ParsedAnswer):
-        return {"asks": ",".join(parsed.asks), "parser_version": prompts.PARSER_VERSION}
+        return {"asks": ",".join(parsed.asks), "parser_version": prompts.PARSER_VERSION,
+                "parsed_by": RULES}
     return {}
 
 
 def parser_versions(rows: Iterable[Mapping[str, object]]) -> list[str]:
     """The parser versions behind these item rows' parses (empty for models without text)."""
     return sorted({str(row["parser_version"]) for row in rows if row.get("parser_version")})
+
+
+def parsed_by_counts(rows: Iterable[Mapping[str, object]]) -> dict[str, int]:
+    """How many of these item rows each reader parsed (``rules``, ``judge:<model>``)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.get("parsed_by") and row.get("outcome") != "error":
+            counts[str(row["parsed_by"])] = counts.get(str(row["parsed_by"]), 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def reparse(store: Store, *, run_id: str | None = None, stale_only: bool = False
@@ -81,15 +101,19 @@ def reparse(store: Store, *, run_id: str | None = None, stale_only: bool = False
     if run_id is not None:
         where.append("p.request_key IN (SELECT request_key FROM items WHERE run_id = ?)")
         arguments.append(run_id)
-    counts = {"outcome": 0, "age": 0, "gender": 0, "any": 0}
+    counts = {"outcome": 0, "age": 0, "gender": 0, "any": 0, "judged": 0}
     with store.transaction() as db:  # read and rewrite in one go: no run sees half of it
         rows = db.execute(
-            f"SELECT p.request_key, p.raw_text, p.finish_reason, p.asks, {', '.join(_PARSED)} "
+            f"SELECT p.request_key, p.raw_text, p.finish_reason, p.asks, p.judge_key, "
+            f"{', '.join(_PARSED)} "
             f"FROM predictions p WHERE ({') AND ('.join(where)})", arguments,
         ).fetchall()
         updates = []
-        for key, text, finish_reason, asks, *old in rows:
+        for key, text, finish_reason, asks, jkey, *old in rows:
             parsed = prompts.parse_answer(text, finish_reason=finish_reason, asks=asks)
+            judged = reapply(db, jkey, text, parsed) if jkey is not None else None
+            parsed, parsed_by = judged if judged is not None else (parsed, RULES)
+            counts["judged"] += parsed_by != RULES
             new = [getattr(parsed, name) for name in _PARSED]
             before, after = dict(zip(_PARSED, old, strict=True)), dict(zip(_PARSED, new,
                                                                              strict=True))
@@ -97,15 +121,15 @@ def reparse(store: Store, *, run_id: str | None = None, stale_only: bool = False
             for name in moved:
                 counts[name] += 1
             counts["any"] += bool(moved)
-            updates.append((*new, ",".join(parsed.asks), prompts.PARSER_VERSION, key))
+            updates.append((*new, ",".join(parsed.asks), prompts.PARSER_VERSION, parsed_by, key))
         db.executemany(
             f"UPDATE predictions SET {', '.join(f'{n} = ?' for n in _PARSED)}, asks = ?, "
-            "parser_version = ? WHERE request_key = ?", updates,
+            "parser_version = ?, parsed_by = ? WHERE request_key = ?", updates,
         )
     return ReparseResult(
         parser_version=prompts.PARSER_VERSION, parsed=len(updates), changed=counts["any"],
         outcomes_changed=counts["outcome"], ages_changed=counts["age"],
-        genders_changed=counts["gender"],
+        genders_changed=counts["gender"], judged=counts["judged"],
     )
 
 

@@ -171,7 +171,21 @@ def _header(
         | ({"answer parser": ", ".join(parser_versions(rows))} if parser_versions(rows) else {}),
         tokens=tokens if any(tokens.values()) else {},
         prompts={k: str(v) for k, v in (config.get("prompts") or {}).items()},
+        notes=_judge_notes(config, rows),
     )
+
+
+def _judge_notes(config: Mapping[str, Any], rows: Sequence[Row]) -> list[str]:
+    """One line on the judge (``--judge``): how many answers it read; a simulated one says so."""
+    judge = config.get("judge")
+    if not isinstance(judge, Mapping):
+        return []
+    judged = sum(str(row.get("parsed_by") or "").startswith("judge:") for row in rows)
+    simulated = " (SIMULATED: the suite's own server, not a real model)" \
+        if judge.get("simulated") else ""
+    return [f"Judge {judge.get('model')}{simulated}: {judged} of {len(rows)} answers were read "
+            "by the judge where the parser's rules left them unparseable or ambiguous; the "
+            "gallery marks them \"· judge\"."]
 
 
 def _least_stable(
@@ -258,6 +272,7 @@ def _answer(row: Row, move: Move | None) -> Answer:
         outcome=str(row["outcome"]), refusal_kind=row["refusal_kind"], raw_text=row["raw_text"],
         changed_age=shift is not None and shift > CS_YEARS,
         flipped=move is not None and bool(move.flip), error=row["error"],
+        parsed_by=row.get("parsed_by"),
     )
 
 

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from statsmodels.stats.proportion import confint_proportions_2indep
 
 from ._exceptions import ConfigError
 from ._metrics import Estimate, Metric, clean_references, is_clean, metric, moves, statistic_rng
@@ -268,6 +267,8 @@ def _gap_interval(worst: Observations, best: Observations, sign: float, figure: 
         return None, None
     # Newcombe's interval of p_worst - p_best, at each slice's cluster count (its independent
     # evidence), for a rate whose bootstrap cannot spread.
+    from statsmodels.stats.proportion import confint_proportions_2indep  # slow import: lazy
+
     n_worst, n_best = len(set(worst.clusters)), len(set(best.clusters))
     low, high = confint_proportions_2indep(
         float(worst.values.mean()) * n_worst, n_worst, float(best.values.mean()) * n_best, n_best,

@@ -13,7 +13,7 @@ An item's ``error_kind`` says whose fault it was: ``data`` (bad row, image, no f
 (``robustness._claims``).
 
 Stores written by schema version 1 are upgraded in place when opened (new tables, new nullable
-columns; from schema 5 the input mode is part of an item's key); a store of a newer schema is
+columns; from schema 6 the input mode is part of an item's key); a store of a newer schema is
 refused with one line.
 """
 
@@ -34,7 +34,7 @@ from ._types import ItemResult, Prediction
 
 __all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # The input mode is part of an item's identity (one run may ask a model with several crops).
 ITEMS_TABLE = """
@@ -60,7 +60,12 @@ CREATE TABLE IF NOT EXISTS predictions (
     outcome TEXT NOT NULL, age REAL, gender TEXT, gender_confidence REAL, refusal_kind TEXT,
     raw_text TEXT, latency_ms REAL, age_low REAL, age_high REAL, tokens_in INTEGER,
     tokens_out INTEGER, finish_reason TEXT, system_fingerprint TEXT, created REAL NOT NULL,
-    truncated INTEGER, asks TEXT, parser_version TEXT
+    truncated INTEGER, asks TEXT, parser_version TEXT, parsed_by TEXT, judge_key TEXT
+);
+CREATE TABLE IF NOT EXISTS judgements (
+    judge_key TEXT PRIMARY KEY, judge TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    prompt_version TEXT NOT NULL, reply TEXT, latency_ms REAL, tokens_in INTEGER,
+    tokens_out INTEGER, system_fingerprint TEXT, created REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS owners (
     owner TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL, started REAL NOT NULL,
@@ -73,7 +78,8 @@ CREATE TABLE IF NOT EXISTS claims (
 
 # Columns added after version 1, all nullable: opening an older store adds the missing ones.
 _ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "predictions": (("truncated", "INTEGER"), ("asks", "TEXT"), ("parser_version", "TEXT")),
+    "predictions": (("truncated", "INTEGER"), ("asks", "TEXT"), ("parser_version", "TEXT"),
+                    ("parsed_by", "TEXT"), ("judge_key", "TEXT")),
     "items": (("error_kind", "TEXT"), ("extras", "TEXT"),
               ("input_mode", "TEXT NOT NULL DEFAULT ''")),
 }
@@ -82,7 +88,7 @@ _ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 _PREDICTION_FIELDS = (
     "outcome", "age", "gender", "gender_confidence", "refusal_kind", "raw_text", "latency_ms",
     "age_low", "age_high", "tokens_in", "tokens_out", "finish_reason", "system_fingerprint",
-    "truncated", "asks", "parser_version",
+    "truncated", "asks", "parser_version", "parsed_by", "judge_key",
 )
 _PREDICTION_COLUMNS = ", ".join(_PREDICTION_FIELDS)
 
@@ -159,18 +165,20 @@ class Store:
                     f"{self.path} holds schema version {row[0]}, written by a newer version of "
                     f"this suite; this one reads versions up to {SCHEMA_VERSION}"
                 )
-            if row is None or int(row[0]) < SCHEMA_VERSION:
-                self._upgrade(db)
+            # A column may be missing under the current version too (a store mended by hand).
+            missing = _missing_columns(db)
+            if row is None or int(row[0]) < SCHEMA_VERSION or missing:
+                self._upgrade(db, missing)
 
     @staticmethod
-    def _upgrade(db: sqlite3.Connection) -> None:
-        """Bring a new or version-1 store to this schema: add missing columns, then the version."""
-        for table, columns in _ADDED_COLUMNS.items():
-            present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-            for name, kind in columns:
-                if name not in present:
-                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+    def _upgrade(db: sqlite3.Connection, missing: list[tuple[str, str, str]]) -> None:
+        """Bring a new or older store to this schema: add missing columns, then the version."""
+        for table, name, kind in missing:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
         _key_items_by_input_mode(db)
+        # Parses written before version 5 were all read by the rules (there was no judge).
+        db.execute("UPDATE predictions SET parsed_by = 'rules' "
+                   "WHERE parsed_by IS NULL AND parser_version IS NOT NULL")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                    (str(SCHEMA_VERSION),))
 
@@ -250,7 +258,8 @@ class Store:
             "ELSE p.outcome END AS outcome, "
             "p.refusal_kind, i.error, p.raw_text, p.latency_ms, p.age_low AS age_low_pred, "
             "p.age_high AS age_high_pred, p.tokens_in, p.tokens_out, p.finish_reason, "
-            "p.system_fingerprint, p.truncated, p.asks, p.parser_version, i.error_kind, "
+            "p.system_fingerprint, p.truncated, p.asks, p.parser_version, p.parsed_by, p.judge_key, "
+            "i.error_kind, "
             "i.image_sha256, i.request_key, "
             "i.image_path, i.simulated, i.input_mode "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
@@ -301,6 +310,15 @@ class Store:
             )
             for r in (rows if rows is not None else self.item_rows(run_id))
         ]
+
+
+def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """``(table, column, type)`` of the added columns this store lacks."""
+    missing = []
+    for table, columns in _ADDED_COLUMNS.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        missing += [(table, name, kind) for name, kind in columns if name not in present]
+    return missing
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -357,7 +375,7 @@ def write_answers(
 
 
 def _key_items_by_input_mode(db: sqlite3.Connection) -> None:
-    """Make the input mode part of the items' primary key (stores before schema 5).
+    """Make the input mode part of the items' primary key (stores before schema 6).
 
     SQLite cannot change a primary key in place, so the table is copied into the new layout. An
     old item gets the input mode its run's config recorded for its model, else ``''``.

@@ -70,6 +70,8 @@ class Prediction:
     truncated: bool = False  # the answer hit its token cap (``finish_reason: length``)
     asks: str | None = None  # the fields the prompt asked, "age,gender" (parsed answers only)
     parser_version: str | None = None  # prompts.PARSER_VERSION that read raw_text
+    parsed_by: str | None = None  # "rules" or "judge:<model>": who produced the parsed fields
+    judge_key: str | None = None  # the judge request consulted about raw_text (``_judge``)
 
 
 @dataclass(frozen=True, slots=True)

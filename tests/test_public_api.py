@@ -20,6 +20,9 @@ def test_robustness_exports() -> None:
         "RunResult", "RunStats", "Sample", "Store", "StoreError", "build_model", "detect_face",
         "execute_plan", "export_csv", "export_items", "load_dataset", "load_image",
         "plan_conditions", "plan_run", "reparse", "run_evaluation", "run_summary", "summarize",
+        # typed results and the metric table (robustness._metrics)
+        "METRICS", "ConditionFigures", "Estimate", "Metric", "ModelFigures", "RunSummary",
+        "model_figures",
     }
     for name in robustness.__all__:
         assert hasattr(robustness, name), name
@@ -27,9 +30,9 @@ def test_robustness_exports() -> None:
 
 def test_prompts_exports() -> None:
     assert set(prompts.__all__) == {
-        "AGE_WORDS", "ANSWER_FORMATS", "ASKABLE", "BUILTIN_IDS", "LANGUAGES", "OUTCOMES",
+        "AGE_WORDS", "ANSWER_FORMATS", "ASKABLE", "BUILTIN_IDS", "LANGUAGES", "Mentions", "OUTCOMES",
         "PARSER_VERSION", "REFUSAL_KINDS", "AnswerFormat", "Field", "Outcome", "ParsedAnswer",
-        "PromptVariant", "RefusalKind", "get_variant", "infer_asks", "load_variants",
+        "PromptVariant", "RefusalKind", "get_variant", "infer_asks", "load_variants", "mentions",
         "parse_answer",
     }
 

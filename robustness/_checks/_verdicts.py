@@ -82,13 +82,14 @@ def check(case: Case, evaluation: Evaluation, thresholds: Thresholds) -> list[st
         return _bounds(case, dict(model.prompt_sensitivity or {}), evaluation, [
             ("age_sd_mean", "age SD across prompts", "age_sd_mean_ci",
              thresholds.prompt_age_sd_max, "max", "prompt_age_sd_max"),
-            ("gender_disagreement_rate", "gender disagreement across prompts", None,
+            ("gender_disagreement_rate", "gender disagreement across prompts",
+             "gender_disagreement_rate_ci",
              thresholds.prompt_gender_disagreement_max, "max", "prompt_gender_disagreement_max"),
         ])
     return _bounds(case, dict(model.clean_by_prompt[case.prompt].retest or {}), evaluation, [
         ("age_sd_mean", "age SD across repeats", "age_sd_mean_ci", thresholds.retest_age_sd_max,
          "max", "retest_age_sd_max"),
-        ("gender_change_rate", "gender change across repeats", None,
+        ("gender_change_rate", "gender change across repeats", "gender_change_rate_ci",
          thresholds.retest_gender_change_max, "max", "retest_gender_change_max"),
     ])
 

@@ -10,9 +10,8 @@ import click
 
 from .._models import MODEL_NAMES, ModelSettings
 
-__all__ = [
-    "analysis_options", "analysis_settings", "input_modes", "model_options", "model_settings",
-]
+__all__ = ["analysis_options", "analysis_settings", "input_modes", "judge_option", "model_options",
+           "model_settings"]
 
 
 def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -28,8 +27,9 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="TOML file with your own prompt variants."),
         click.option("--repeats", default=1, show_default=True, type=int,
                      help="Ask each MLLM question this many times (test-retest noise)."),
-        click.option("--base-url", default=None,
-                     help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>."),
+        click.option("--base-url", multiple=True,
+                     help="OpenAI-compatible endpoint for llava/sharegpt4v/openai:<model>; "
+                          "repeat for replicas of one served model (least-loaded dispatch)."),
         click.option("--model-name", default=None,
                      help="Served model name, overriding the preset's."),
         click.option("--input-mode", "input_mode", default=None, metavar="MODES",
@@ -61,7 +61,7 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
     """Pop the model options out of a command's keyword arguments."""
     return ModelSettings(
-        base_url=kwargs.pop("base_url"), model_name=kwargs.pop("model_name"),
+        base_url=",".join(kwargs.pop("base_url")) or None, model_name=kwargs.pop("model_name"),
         concurrency=kwargs.pop("concurrency"),
         detail=kwargs.pop("detail"), temperature=kwargs.pop("temperature"),
         top_p=kwargs.pop("top_p"),
@@ -75,6 +75,16 @@ def input_modes(kwargs: dict[str, Any]) -> tuple[str, ...]:
     from .._input_modes import parse_input_modes
 
     return parse_input_modes(kwargs.pop("input_mode"))
+
+
+def judge_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--judge MODEL``: it reads the answers the parser's rules leave in doubt."""
+    return click.option(
+        "--judge", default=None, metavar="MODEL",
+        help="A model (usually OpenAI-compatible: openai:<model>, chatgpt4v, llava, sim-mllm) "
+             "asked, text only at temperature 0, to read the answers the rules leave "
+             "unparseable or ambiguous; reached like --model (--base-url). Default: none.",
+    )(command)
 
 
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -39,6 +39,7 @@ def reparse_command(store_path: Path, run_id: str | None, as_json: bool) -> None
     out.print(
         f"reparsed {result.parsed} answers with parser version {result.parser_version} "
         f"(0 model calls): {result.changed} changed — outcomes {result.outcomes_changed}, "
-        f"ages {result.ages_changed}, genders {result.genders_changed}",
+        f"ages {result.ages_changed}, genders {result.genders_changed}"
+        + (f"; {result.judged} read by a judge (its stored verdicts)" if result.judged else ""),
         soft_wrap=True, markup=False, highlight=False,
     )

@@ -20,6 +20,7 @@ from rich.progress import (
 import perturbations
 
 from .._api import DEFAULT_STORE, RunOptions, RunResult, execute_plan, plan_run
+from .._judge_pass import JudgeStats
 from .._datasets import FORMATS
 from .._models import describe_models
 from .._report import write_report
@@ -38,6 +39,7 @@ from ._options import (
     analysis_options,
     analysis_settings,
     input_modes,
+    judge_option,
     model_options,
     model_settings,
 )
@@ -64,6 +66,7 @@ __all__ = ["list_models", "print_result", "run", "run_with_progress"]
 @click.option("--face-margin", default=0.0, show_default=True, type=float,
               help="Grow the face box by this fraction of its size on each side before cropping.")
 @model_options
+@judge_option
 @analysis_options
 @click.option("--store", type=OUTPUT_FILE, default=DEFAULT_STORE,
               show_default=True, help="SQLite result store (created if missing).")
@@ -99,7 +102,7 @@ def run(**kwargs: Any) -> None:
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
         prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"], input_modes=modes,
         model_settings=settings, max_requests=kwargs["max_requests"],
-        dry_run=kwargs["dry_run"], **analysis,
+        dry_run=kwargs["dry_run"], judge=kwargs["judge"], **analysis,
     )
     result = run_with_progress(options)
     if options.dry_run:
@@ -152,6 +155,8 @@ def print_dry_run(result: RunResult) -> None:
         f"dry run {result.run_id}: {stats.requests} planned items, {stats.cache_hits} already "
         f"in the store, {stats.model_calls} new model requests{tokens}; nothing was sent"
     )
+    if result.judge is not None:
+        out.print(judge_line(result.judge, dry_run=True), soft_wrap=True)
 
 
 def print_result(result: RunResult, json_path: Path | None, *, tables: bool = True) -> None:
@@ -169,6 +174,8 @@ def print_result(result: RunResult, json_path: Path | None, *, tables: bool = Tr
         f"run {result.run_id}: {stats.requests} items, {stats.model_calls} model calls, "
         f"{stats.cache_hits} from the store, {stats.errors} errors, {stats.seconds:.1f} s"
     )
+    if result.judge is not None:
+        out.print(judge_line(result.judge, dry_run=False), soft_wrap=True)
     if stats.stopped_at_budget:
         out.print("[yellow]stopped at --max-requests; rerun the command to continue[/yellow]")
     if simulated:
@@ -178,6 +185,17 @@ def print_result(result: RunResult, json_path: Path | None, *, tables: bool = Tr
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.write_text(json.dumps(result.summary, indent=2) + "\n", encoding="utf-8")
         out.print(f"summary written to {json_path}")
+
+
+def judge_line(judged: JudgeStats, *, dry_run: bool) -> str:
+    """One line on the judge's pass; a simulated judge is labelled so."""
+    name = judged.judge + (" (SIMULATED)" if judged.simulated else "")
+    if dry_run:
+        return (f"judge {name}: {judged.calls} of them for {judged.in_doubt} stored answers the "
+                "rules leave in doubt; every new answer in doubt adds at most one more")
+    return (f"judge {name}: {judged.in_doubt} answers in doubt, {judged.calls} judge calls, "
+            f"{judged.cached} verdicts from the store; {judged.changed} readings changed, "
+            f"{judged.rejected} verdicts rejected, {judged.errors} judge errors")
 
 
 @click.command("models")

@@ -61,8 +61,9 @@ class Observations:
     clusters: tuple[str, ...]
 
 
-# Bootstraps observations of a mean into ``[low, high]`` (or ``None``), seeded by its name.
-Interval = Callable[[Observations, str], list[float] | None]
+# The 95 % interval of observations' mean, seeded by the statistic's name, for a "rate" (0/1
+# values) or a "mean": ``([low, high] or None, method or None)``, as ``_intervals`` chooses.
+Interval = Callable[[Observations, str, str], tuple[list[float] | None, str | None]]
 
 
 def _finite(value: float | None) -> float | None:

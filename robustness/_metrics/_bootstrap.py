@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy.stats import DegenerateDataWarning, bootstrap
 
 from robustness._exceptions import ConfigError
 from robustness._seeding import stable_hash
@@ -97,6 +96,9 @@ def cluster_bootstrap(
     if totals is None:
         return None
     sums, counts = totals
+    # Imported here: scipy.stats costs half a second, which every CLI start would pay.
+    from scipy.stats import DegenerateDataWarning, bootstrap
+
     with warnings.catch_warnings():
         # A degenerate BCa comes back as NaN; the caller decides what to do about it.
         warnings.simplefilter("ignore", DegenerateDataWarning)

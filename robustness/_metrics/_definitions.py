@@ -25,9 +25,11 @@ from robustness._metrics._accuracy import (
     age_group_hits,
     gender_hits,
     indicators,
+    mean_or_none,
     within,
 )
 from robustness._metrics._pairing import Move
+from robustness._metrics._stability import p90
 from robustness._types import ItemResult
 
 __all__ = ["COVERAGE_FLOOR", "CS_YEARS", "METRICS", "Metric", "metric", "metric_table"]
@@ -66,11 +68,7 @@ class Metric:
         return "none"
 
     def value(self, obs: Observations) -> float | None:
-        if not obs.values.size:
-            return None
-        if self.statistic == "p90":
-            return float(np.percentile(obs.values, 90))
-        return float(obs.values.mean())
+        return p90(obs.values) if self.statistic == "p90" else mean_or_none(obs.values)
 
 
 def _asked(rows: Sequence[ItemResult]) -> list[ItemResult]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from statsmodels.stats.proportion import proportion_confint
 
 from robustness._metrics._bootstrap import cluster_bootstrap
 
@@ -43,6 +42,9 @@ METHODS = {
 
 
 def _exact(successes: float, n: int) -> tuple[float, float]:
+    # Imported here: statsmodels loads pandas, which `import robustness` should not pay for.
+    from statsmodels.stats.proportion import proportion_confint
+
     low, high = proportion_confint(successes, n, alpha=1.0 - LEVEL, method="beta")
     return float(np.nan_to_num(low, nan=0.0)), float(np.nan_to_num(high, nan=1.0))
 

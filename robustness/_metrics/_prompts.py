@@ -10,8 +10,9 @@ rows the first wins. Per model, with ``prompts`` its prompt variants in order of
   prompts; ``age_sd_mean_ci`` its cluster-bootstrap interval (one value per sample).
 - ``age_range_mean``: mean over the same samples of max − min of their ages.
 - ``gender_disagreement_rate``: share of samples with a predicted gender under at least two
-  prompts whose genders are not all the same (its own denominator, which can differ from
-  ``samples``).
+  prompts whose genders are not all the same; ``gender_n`` counts those samples (its own
+  denominator, which can differ from ``samples``), ``gender_disagreement_rate_ci`` is its interval
+  (a rate's, as ``_intervals`` chooses), and ``ci_method`` names both intervals' methods.
 - ``per_prompt_mae``: ``{prompt: clean MAE}``, copied from ``clean_by_prompt`` (all repeats pooled
   there, as everywhere in the accuracy figures).
 """
@@ -64,6 +65,7 @@ def prompt_sensitivity(
     ranges: list[float] = []
     clusters: list[str] = []
     disagreements: list[float] = []
+    disagreement_clusters: list[str] = []
     answers = _first_answers(clean_by_prompt)
     for sample in sorted(answers):  # sorted: the figures do not depend on the order of the rows
         rows = list(answers[sample].values())
@@ -75,13 +77,22 @@ def prompt_sensitivity(
             clusters.append(cluster_key(rows[0]))
         if len(genders) >= 2:
             disagreements.append(float(len(set(genders)) > 1))
-    spread = Observations(np.asarray(spreads, dtype=float), tuple(clusters))
+            disagreement_clusters.append(cluster_key(rows[0]))
+    spread_ci, spread_method = interval(
+        Observations(np.asarray(spreads, dtype=float), tuple(clusters)), "age_sd_mean", "mean")
+    disagreement_ci, disagreement_method = interval(
+        Observations(np.asarray(disagreements, dtype=float), tuple(disagreement_clusters)),
+        "gender_disagreement_rate", "rate")
     return {
         "prompts": list(clean_by_prompt),
         "samples": len(spreads),
         "age_sd_mean": mean_or_none(spreads),
-        "age_sd_mean_ci": interval(spread, "age_sd_mean"),
+        "age_sd_mean_ci": spread_ci,
         "age_range_mean": mean_or_none(ranges),
         "gender_disagreement_rate": mean_or_none(disagreements),
+        "gender_disagreement_rate_ci": disagreement_ci,
+        "gender_n": len(disagreements),
+        "ci_method": {"age_sd_mean": spread_method,
+                      "gender_disagreement_rate": disagreement_method},
         "per_prompt_mae": {prompt: per_prompt_mae.get(prompt) for prompt in clean_by_prompt},
     }

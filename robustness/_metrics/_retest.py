@@ -11,7 +11,8 @@ A block has a ``retest`` figure only when some group has at least two repeats; o
 - ``age_diff_mean``: mean over those groups of the mean |difference| between two of their ages
   (every pair): the same kind of figure as a condition's ``age_shift_mean``, for re-asking.
 - ``gender_change_rate``: share of groups with at least two predicted genders whose genders are
-  not all the same.
+  not all the same; ``gender_n`` counts those groups, ``gender_change_rate_ci`` is its interval
+  (a rate's, as ``_intervals`` chooses), and ``ci_method`` names both intervals' methods.
 
 Refused, unparseable and errored repeats are dropped, never imputed. A condition row's
 ``age_shift_mean_vs_retest`` is its ``age_shift_mean`` over the ``age_diff_mean`` of its prompt's
@@ -67,6 +68,7 @@ def retest(rows: Sequence[ItemResult], interval: Interval) -> dict[str, Any] | N
     diffs: list[float] = []
     clusters: list[str] = []
     changes: list[float] = []
+    change_clusters: list[str] = []
     for key in sorted(groups):  # sorted: the figures do not depend on the order of the rows
         repeats = [groups[key][index] for index in sorted(groups[key])]
         ages = [age for row in repeats if (age := predicted_age(row)) is not None]
@@ -77,14 +79,23 @@ def retest(rows: Sequence[ItemResult], interval: Interval) -> dict[str, Any] | N
             clusters.append(cluster_key(repeats[0]))
         if len(genders) >= 2:
             changes.append(float(len(set(genders)) > 1))
-    spread = Observations(np.asarray(spreads, dtype=float), tuple(clusters))
+            change_clusters.append(cluster_key(repeats[0]))
+    spread_ci, spread_method = interval(
+        Observations(np.asarray(spreads, dtype=float), tuple(clusters)), "retest_age_sd_mean",
+        "mean")
+    change_ci, change_method = interval(
+        Observations(np.asarray(changes, dtype=float), tuple(change_clusters)),
+        "retest_gender_change_rate", "rate")
     return {
         "repeats": most,
         "groups": len(spreads),
         "age_sd_mean": mean_or_none(spreads),
-        "age_sd_mean_ci": interval(spread, "retest_age_sd_mean"),
+        "age_sd_mean_ci": spread_ci,
         "age_diff_mean": mean_or_none(diffs),
         "gender_change_rate": mean_or_none(changes),
+        "gender_change_rate_ci": change_ci,
+        "gender_n": len(changes),
+        "ci_method": {"age_sd_mean": spread_method, "gender_change_rate": change_method},
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from robustness._exceptions import ConfigError
 from robustness._metrics._accuracy import Interval, Observations, answered_count
-from robustness._metrics._bootstrap import bootstrap_mean_ci, statistic_rng
+from robustness._metrics._bootstrap import statistic_rng
 from robustness._metrics._definitions import COVERAGE_FLOOR, METRICS, metric_table
 from robustness._metrics._intervals import figure_interval, interval_settings
 from robustness._metrics._pairing import (
@@ -115,10 +115,12 @@ def _model(
     perturbations = list(dict.fromkeys(pert for _, pert, _ in by_key))
 
     def keyed(key: tuple[object, ...]) -> Interval:
-        def interval(obs: Observations, statistic: str) -> list[float] | None:
-            ci = bootstrap_mean_ci(obs.values, obs.clusters, n_boot=n_boot,
-                                   rng=statistic_rng(seed, model, *key, statistic))
-            return list(ci) if ci is not None else None
+        def interval(obs: Observations, statistic: str, kind: str
+                     ) -> tuple[list[float] | None, str | None]:
+            ci, method = figure_interval(obs.values, obs.clusters,
+                                         "rate" if kind == "rate" else "mean", n_boot=n_boot,
+                                         rng=statistic_rng(seed, model, *key, statistic))
+            return (list(ci) if ci is not None else None), method
         return interval
 
     def block(key: GroupKey, group: Sequence[ItemResult], pairs: Sequence[Move] | None

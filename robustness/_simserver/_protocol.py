@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._exceptions import RobustnessError
+from .._judge_prompt import read_judge_prompt
 
 __all__ = ["ChatRequest", "ImagePart", "ProtocolError", "parse_chat_request"]
 
@@ -97,7 +98,7 @@ def parse_chat_request(body: bytes) -> ChatRequest:
     images: list[ImagePart] = []
     for index, message in enumerate(messages):
         _read_message(message, index, texts, images)
-    if not images:
+    if not images and read_judge_prompt("\n".join(texts)) is None:  # a judge asks text only
         raise ProtocolError(400, "the simulator needs an image: no image_url part in messages",
                             code="missing_image", param="messages")
     return ChatRequest(

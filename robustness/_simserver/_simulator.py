@@ -19,6 +19,7 @@ from PIL import Image
 from ._answers import answered_age, render_answer
 from ._config import SimConfig
 from ._faults import AttemptCounter, draw_fault
+from ._judging import judge_reply
 from ._prompting import read_prompt
 from ._protocol import ChatRequest, ProtocolError, parse_chat_request
 from ._refusals import Refusal, no_face_answer, refusal_chance, render_refusal
@@ -86,6 +87,8 @@ class Simulator:
     def _chat(self, body: bytes) -> Reply:
         try:
             request = parse_chat_request(body)
+            if not request.images:  # only a judge's question comes without one
+                return self._judge(request)
             estimate = self.scorer.score(request.images[0])
             prompt_tokens = _prompt_tokens(request, estimate)
         except ProtocolError as exc:
@@ -143,6 +146,14 @@ class Simulator:
         if rng.random() < refusal_chance(self.config, request.text, estimate.quality):
             return render_refusal(age, style, estimate.quality, rng)
         return render_answer(age, estimate.gender, style, rng)
+
+    def _judge(self, request: ChatRequest) -> Reply:
+        """A simulated judge's verdict (``_judging``), with the configured latency."""
+        verdict = judge_reply(request.text) or ""
+        self.stats.count("answers")
+        prompt_tokens = 3 + 3 * request.message_count + text_tokens(request.text)
+        return self._completion(request, verdict, None, "stop", prompt_tokens,
+                                self.config.latency_ms / 1000)
 
     def _completion(self, request: ChatRequest, content: str | None, refusal: str | None,
                     finish: FinishReason, prompt_tokens: int, latency: float) -> Reply:

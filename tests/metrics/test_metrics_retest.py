@@ -74,7 +74,9 @@ def test_retest_of_conditions_and_ratio_to_clean_noise() -> None:
     assert blur["age_shift_mean"] == pytest.approx(5.0)
     assert blur["retest"] == {"repeats": 2, "groups": 1, "age_sd_mean": 3.0,
                               "age_sd_mean_ci": None, "age_diff_mean": 6.0,
-                              "gender_change_rate": None}
+                              "gender_change_rate": None, "gender_change_rate_ci": None,
+                              "gender_n": 0, "ci_method": {"age_sd_mean": None,
+                                                           "gender_change_rate": None}}
     # 5 / (20/9) = 2.25: the blur moves answers more than re-asking the clean image does
     assert blur["age_shift_mean_vs_retest"] == pytest.approx(5.0 / CLEAN_DIFF)
     assert jpeg["age_shift_mean"] == pytest.approx(2.0)
@@ -108,7 +110,9 @@ def test_repeats_without_usable_ages() -> None:
     rows = [item("a", 0, "refusal"), item("a", 1, "refusal")]
     retest = summarize(rows, n_boot=50)["m"]["clean"]["retest"]
     assert retest == {"repeats": 2, "groups": 0, "age_sd_mean": None, "age_sd_mean_ci": None,
-                      "age_diff_mean": None, "gender_change_rate": None}
+                      "age_diff_mean": None, "gender_change_rate": None,
+                      "gender_change_rate_ci": None, "gender_n": 0,
+                      "ci_method": {"age_sd_mean": None, "gender_change_rate": None}}
 
 
 def test_ratio_uses_the_clean_block_of_the_same_prompt() -> None:

@@ -34,9 +34,10 @@ CONDITION_KEYS = {"perturbation", "severity", "prompt", "n", "answered", "mae", 
 MODEL_KEYS = {"clean", "clean_by_prompt", "conditions", "prompt_sensitivity", "refusals",
               "simulated", "input_mode"}
 RETEST_KEYS = {"repeats", "groups", "age_sd_mean", "age_sd_mean_ci", "age_diff_mean",
-               "gender_change_rate"}
+               "gender_change_rate", "gender_change_rate_ci", "gender_n", "ci_method"}
 SENSITIVITY_KEYS = {"prompts", "samples", "age_sd_mean", "age_sd_mean_ci", "age_range_mean",
-                    "gender_disagreement_rate", "per_prompt_mae"}
+                    "gender_disagreement_rate", "gender_disagreement_rate_ci", "gender_n",
+                    "ci_method", "per_prompt_mae"}
 RATES = ("cs5", "gender_acc", "age_group_acc", "refusal_rate", "gender_flip_rate", "coverage",
          "error_rate", "unparseable_rate")
 

@@ -23,6 +23,7 @@ def test_public_api_is_pinned_and_sorted() -> None:
         "REFUSAL_KINDS",
         "AnswerFormat",
         "Field",
+        "Mentions",
         "Outcome",
         "ParsedAnswer",
         "PromptVariant",
@@ -30,6 +31,7 @@ def test_public_api_is_pinned_and_sorted() -> None:
         "get_variant",
         "infer_asks",
         "load_variants",
+        "mentions",
         "parse_answer",
     ]
     assert prompts.__all__ == sorted(prompts.__all__, key=lambda n: (not n.isupper(), n))

@@ -79,7 +79,7 @@ def test_reparse_updates_an_older_store_with_zero_model_calls(
     counts = json.loads(result.output)
     assert counts == {"parser_version": PARSER_VERSION, "parsed": len(keys), "changed": 2,
                       "outcomes_changed": 2, "ages_changed": 2, "genders_changed": 2,
-                      "model_calls": 0}
+                      "judged": 0, "model_calls": 0}
     assert server.stats.requests == requests  # nothing was asked of the model
     assert _results(options.store, run.run_id) == current
     before = summarize(older, seed=0, n_boot=50)  # type: ignore[arg-type]

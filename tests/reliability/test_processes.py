@@ -58,12 +58,13 @@ def test_kill_9_of_an_mllm_run_repays_at_most_the_last_interval(
 
 def test_kill_9_of_an_embedded_run_at_a_random_moment(london: Path, tmp_path: Path) -> None:
     store, summary = tmp_path / "r.sqlite", tmp_path / "s.json"
-    args = [sys.executable, "-m", "robustness", "run", "--data", str(london), "--limit", "24",
+    # Several of the embedded model's batches (128 faces), so the kill can land between commits.
+    args = [sys.executable, "-m", "robustness", "run", "--data", str(london), "--limit", "80",
             "--perturbations", "jpeg,gaussian_noise", "--severities", "1,3", "--store",
             str(store), "--json", str(summary)]
-    planned = 24 * 5
+    planned = 80 * 5
     process = cli(args)
-    _wait_for(lambda: ledger(store)[0] > 0, timeout=90)  # the first batch of 64 is committed
+    _wait_for(lambda: ledger(store)[0] > 0, timeout=90)  # the first batch is committed
     time.sleep(random.Random(9).uniform(0.0, 0.4))  # then a random moment within the next ones
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
