@@ -62,7 +62,8 @@ def test_the_summary_has_one_set_of_figures_per_mode(two_modes: Path) -> None:
         assert block["input_mode"] == block["clean"]["input_mode"] == mode
         (condition,) = block["conditions"]
         assert (condition["perturbation"], condition["input_mode"]) == ("jpeg", mode)
-        assert condition["n"] == 5 and condition["shift_n"] == 5
+        # Every item planned; pairs only where both answers exist (the simulator refuses some).
+        assert condition["n"] == 5 and 3 <= condition["shift_n"] <= 5
     face, body = (summary["models"][f"sim-mllm ({m})"]["clean"]["mae"] for m in ("face", "body"))
     assert face != body  # the simulated MLLM sees different pixels, so it answers differently
 
