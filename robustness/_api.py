@@ -16,6 +16,7 @@ from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
 from ._executors import executor_for
 from ._identity import run_identity
+from ._input_modes import modes_for, parse_input_modes
 from ._judge import Judge, JudgedModel, build_judge
 from ._judge_pass import JudgeStats, judge_run
 from ._metrics import run_summary_of
@@ -58,6 +59,8 @@ class RunOptions:
     face_margin: float = 0.0
     store: Path = DEFAULT_STORE
     prompts: tuple[str, ...] = ("baseline",)
+    # Crops each model is asked with, as a plan dimension (``_input_modes``); () = its own.
+    input_modes: tuple[str, ...] = ()
     prompts_file: Path | None = None
     repeats: int = 1
     model_settings: ModelSettings = ModelSettings()
@@ -115,6 +118,7 @@ class RunPlan:
     jobs: tuple[Job, ...]
     run_id: str
     judge: Judge | None = None
+    notices: tuple[str, ...] = ()  # one line each, e.g. an input mode a model cannot take
 
     @property
     def models(self) -> tuple[ModelAdapter, ...]:
@@ -136,6 +140,7 @@ def plan_run(options: RunOptions) -> RunPlan:
     if options.limit is not None:
         dataset = _limited(dataset, options.limit)
     check_slice_columns(options.slice_by, (sample.extras for sample in dataset.samples))
+    requested = parse_input_modes(options.input_modes)
     models: list[ModelAdapter] = []
     judge = None
     try:
@@ -144,14 +149,15 @@ def plan_run(options: RunOptions) -> RunPlan:
         if options.judge is not None:
             judge = build_judge(options.judge, options.model_settings)
             models = [JudgedModel(m, judge) if m.takes_prompts else m for m in models]
+        modes, notices = modes_for(models, requested)  # raises when none is taken
     except BaseException:
         for model in models:
             model.close()
         raise
-    jobs = tuple(plan_jobs(models, variants, options.repeats))
+    jobs = tuple(plan_jobs(models, variants, options.repeats, modes))
     run_id = run_identity(dataset, conditions, jobs, seed=options.seed,
                           face_margin=options.face_margin)
-    return RunPlan(options, dataset, tuple(conditions), jobs, run_id, judge)
+    return RunPlan(options, dataset, tuple(conditions), jobs, run_id, judge, tuple(notices))
 
 
 def execute_plan(
@@ -275,6 +281,15 @@ def _prompt_variants(options: RunOptions) -> list[PromptVariant]:
     return [known[p] for p in dict.fromkeys(options.prompts)]
 
 
+def _input_modes(jobs: Sequence[Job]) -> dict[str, str | list[str]]:
+    """Each model's input mode, or its list of modes when the run asked it with several."""
+    modes: dict[str, list[str]] = {}
+    for job in jobs:
+        if job.input_mode not in modes.setdefault(job.model.name, []):
+            modes[job.model.name].append(job.input_mode)
+    return {name: found[0] if len(found) == 1 else found for name, found in modes.items()}
+
+
 def _config(plan: RunPlan) -> dict[str, Any]:
     options, dataset = plan.options, plan.dataset
     prompts = {job.prompt.id: job.prompt.text for job in plan.jobs if job.prompt is not None}
@@ -282,7 +297,7 @@ def _config(plan: RunPlan) -> dict[str, Any]:
         "data": str(dataset.root), "format": dataset.format, "samples": len(dataset.samples),
         "attribution": dataset.attribution,
         "models": {model.name: model.fingerprint for model in plan.models},
-        "input_modes": {model.name: model.input_mode for model in plan.models},
+        "input_modes": _input_modes(plan.jobs),
         "simulated": [model.name for model in plan.models if model.simulated],
         "prompts": prompts, "repeats": options.repeats,
         "perturbations": list(dict.fromkeys(c.perturbation for c in plan.conditions)),

@@ -38,7 +38,8 @@ ColumnType = Literal["text", "int", "float", "bool"]
 EXPORT_SCHEMA: Final[tuple[tuple[str, ColumnType], ...]] = (
     ("run_id", "text"), ("model", "text"), ("prompt", "text"), ("sample_id", "text"),
     ("perturbation", "text"), ("severity", "int"), ("replicate", "int"), ("repeat", "int"),
-    ("age_true", "float"), ("age_low", "float"), ("age_high", "float"), ("gender_true", "text"),
+    ("input_mode", "text"), ("age_true", "float"), ("age_low", "float"), ("age_high", "float"),
+    ("gender_true", "text"),
     ("subject_id", "text"), ("age", "float"), ("gender", "text"), ("gender_confidence", "float"),
     ("outcome", "text"), ("refusal_kind", "text"), ("error", "text"), ("raw_text", "text"),
     ("latency_ms", "float"), ("image_sha256", "text"), ("request_key", "text"),

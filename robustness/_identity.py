@@ -55,7 +55,7 @@ _PROMPT_LABELS = frozenset({"id", "purpose"})
 REQUEST_OPTIONS = frozenset({
     "models", "prompt_ids", "prompts_file", "repeats", "base_url", "model_name", "input_mode",
     "detail", "temperature", "top_p", "max_tokens", "face_margin", "seed", "dtype",
-    "prompt_a", "prompt_b", "a_model", "b_model", "judge",
+    "prompt_a", "prompt_b", "a_model", "b_model", "a_input_mode", "b_input_mode", "judge",
 })
 # Options that choose which items are planned: part of the run id, not of a request key.
 PLAN_OPTIONS = frozenset({
@@ -119,7 +119,7 @@ def run_identity(
     samples = [(s.id, s.age, s.age_low, s.age_high, s.gender, s.face_box, s.person_box)
                for s in dataset.samples]
     questions = sorted(
-        repr(question_identity(job.model.fingerprint, job.model.input_mode,
+        repr(question_identity(job.model.fingerprint, job.input_mode,
                                face_margin=face_margin, prompt=job.prompt, repeat=job.repeat))
         for job in jobs
     )

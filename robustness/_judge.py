@@ -133,6 +133,7 @@ class JudgedModel(ModelAdapter):
     def __init__(self, model: ModelAdapter, judge: Judge) -> None:
         self.inner, self.judge = model, judge
         self.name, self.input_mode = model.name, model.input_mode
+        self.input_modes = model.input_modes  # the mode is per request: the judge reads any
         self.batch_size, self.takes_prompts = model.batch_size, model.takes_prompts
         self._fingerprint = judged_fingerprint(model.fingerprint, judge.fingerprint,
                                                JUDGE_PROMPT_VERSION)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from ._datasets import detect_face, load_sample_image
 from ._exceptions import ImageError
 from ._identity import request_key
 from ._materialize import input_digest, model_input, perturb, sample_boxes
-from ._models import ModelInput
+from ._models import InputMode, ModelInput
 from ._store import ItemRecord
 from ._types import Sample
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Prepared", "prepare", "unfinished_items", "with_error"]
 
-Identity = tuple[str, str, str, str, int, int, int]
+Identity = tuple[str, str, str, str, int, int, int, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ def unfinished_items(
                 subject_id=sample.subject_id, image_path=str(sample.image_path),
                 position=(position * len(conditions) + condition_index) * len(jobs) + job_index,
                 simulated=job.model.simulated, error_kind="data" if sample.error else None,
-                extras=tuple(sorted(sample.extras.items())),
+                extras=tuple(sorted(sample.extras.items())), input_mode=job.input_mode,
             )
             if record.identity not in finished:
                 records.append((record, job))
@@ -76,7 +76,7 @@ def prepare(
     except ImageError as exc:
         return [Prepared(with_error(record, str(exc), "data"), job) for record, job in items]
     face = sample.face_box if sample.face_box is not None else detect_face(image)
-    if face is None and any(job.model.input_mode in ("face", "face+body") for _, job in items):
+    if face is None and any(job.input_mode in ("face", "face+body") for _, job in items):
         reason = f"{sample.image_path}: no face detected"
         return [Prepared(with_error(record, reason, "data"), job) for record, job in items]
     clean = sample_boxes(sample, face, image)
@@ -91,7 +91,7 @@ def prepare(
                 severity=record.severity, replicate=record.replicate, seed=seed,
             )
         # Prompts and repeats share one crop (and its digest) per condition and input mode.
-        mode = job.model.input_mode
+        mode = cast("InputMode", job.input_mode)  # a mode its model takes (``plan_jobs``)
         if (*condition, mode) not in crops:
             try:
                 item = model_input(*perturbed[condition], mode, face_margin=face_margin)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from prompts import PromptVariant
@@ -43,11 +43,17 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One question put to one model: a prompt variant and repeat index (none for specialists)."""
+    """One question put to one model: a prompt variant and repeat index (none for specialists),
+    and the crop shown (``input_mode``; empty: the model's own), so one adapter serves each mode."""
 
     model: ModelAdapter
     prompt: PromptVariant | None = None
     repeat: int = 0
+    input_mode: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.input_mode:
+            object.__setattr__(self, "input_mode", self.model.input_mode)
 
     @property
     def prompt_id(self) -> str:
@@ -55,15 +61,18 @@ class Job:
 
 
 def plan_jobs(
-    models: Sequence[ModelAdapter], prompts: Sequence[PromptVariant], repeats: int
+    models: Sequence[ModelAdapter], prompts: Sequence[PromptVariant], repeats: int,
+    modes: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Job]:
-    """Every prompt × repeat for models that take prompts; one job for those that don't."""
+    """Every input mode × prompt × repeat for models that take prompts; one job per mode for
+    those that don't. ``modes`` maps a model's name to its modes (default: its own)."""
     jobs = []
     for model in models:
-        if model.takes_prompts:
-            jobs += [Job(model, prompt, r) for prompt in prompts for r in range(repeats)]
-        else:
-            jobs.append(Job(model))
+        for mode in (modes or {}).get(model.name) or (model.input_mode,):
+            if model.takes_prompts:
+                jobs += [Job(model, prompt, r, mode) for prompt in prompts for r in range(repeats)]
+            else:
+                jobs.append(Job(model, input_mode=mode))
     return jobs
 
 

@@ -13,7 +13,8 @@ An item's ``error_kind`` says whose fault it was: ``data`` (bad row, image, no f
 (``robustness._claims``).
 
 Stores written by schema version 1 are upgraded in place when opened (new tables, new nullable
-columns); a store of a newer schema is refused with one line.
+columns; from schema 6 the input mode is part of an item's key); a store of a newer schema is
+refused with one line.
 """
 
 from __future__ import annotations
@@ -28,14 +29,29 @@ from pathlib import Path
 from typing import Any
 
 from ._exceptions import StoreError
+from ._input_modes import label_views
 from ._secrets import redact_fields, redact_json
 from ._types import ItemResult, Prediction
 
 __all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
-SCHEMA = """
+# The input mode is part of an item's identity (one run may ask a model with several crops).
+ITEMS_TABLE = """
+CREATE TABLE IF NOT EXISTS items (
+    run_id TEXT NOT NULL, model TEXT NOT NULL, prompt TEXT NOT NULL, sample_id TEXT NOT NULL,
+    perturbation TEXT NOT NULL, severity INTEGER NOT NULL, replicate INTEGER NOT NULL,
+    repeat INTEGER NOT NULL, request_key TEXT, image_sha256 TEXT, error TEXT,
+    age_true REAL, age_low REAL, age_high REAL, gender_true TEXT, subject_id TEXT,
+    image_path TEXT, simulated INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
+    updated REAL NOT NULL, error_kind TEXT, extras TEXT, input_mode TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (run_id, model, prompt, sample_id, perturbation, severity, replicate, repeat,
+                 input_mode)
+);
+"""
+
+SCHEMA = ITEMS_TABLE + """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL, config TEXT NOT NULL
@@ -46,15 +62,6 @@ CREATE TABLE IF NOT EXISTS predictions (
     raw_text TEXT, latency_ms REAL, age_low REAL, age_high REAL, tokens_in INTEGER,
     tokens_out INTEGER, finish_reason TEXT, system_fingerprint TEXT, created REAL NOT NULL,
     truncated INTEGER, asks TEXT, parser_version TEXT, parsed_by TEXT, judge_key TEXT
-);
-CREATE TABLE IF NOT EXISTS items (
-    run_id TEXT NOT NULL, model TEXT NOT NULL, prompt TEXT NOT NULL, sample_id TEXT NOT NULL,
-    perturbation TEXT NOT NULL, severity INTEGER NOT NULL, replicate INTEGER NOT NULL,
-    repeat INTEGER NOT NULL, request_key TEXT, image_sha256 TEXT, error TEXT,
-    age_true REAL, age_low REAL, age_high REAL, gender_true TEXT, subject_id TEXT,
-    image_path TEXT, simulated INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
-    updated REAL NOT NULL, error_kind TEXT, extras TEXT,
-    PRIMARY KEY (run_id, model, prompt, sample_id, perturbation, severity, replicate, repeat)
 );
 CREATE TABLE IF NOT EXISTS judgements (
     judge_key TEXT PRIMARY KEY, judge TEXT NOT NULL, fingerprint TEXT NOT NULL,
@@ -74,7 +81,8 @@ CREATE TABLE IF NOT EXISTS claims (
 _ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "predictions": (("truncated", "INTEGER"), ("asks", "TEXT"), ("parser_version", "TEXT"),
                     ("parsed_by", "TEXT"), ("judge_key", "TEXT")),
-    "items": (("error_kind", "TEXT"), ("extras", "TEXT")),
+    "items": (("error_kind", "TEXT"), ("extras", "TEXT"),
+              ("input_mode", "TEXT NOT NULL DEFAULT ''")),
 }
 
 # Prediction fields stored per request key (``error`` lives on the item: errors are not cached).
@@ -110,11 +118,12 @@ class ItemRecord:
     simulated: bool = False
     error_kind: str | None = None  # "data" or "model" when ``error`` is set
     extras: tuple[tuple[str, str], ...] = ()  # the sample's metadata columns, for slices
+    input_mode: str = ""  # the crop shown: part of the identity
 
     @property
-    def identity(self) -> tuple[str, str, str, str, int, int, int]:
+    def identity(self) -> tuple[str, str, str, str, int, int, int, str]:
         return (self.model, self.prompt, self.sample_id, self.perturbation, self.severity,
-                self.replicate, self.repeat)
+                self.replicate, self.repeat, self.input_mode)
 
 
 class Store:
@@ -167,6 +176,7 @@ class Store:
         """Bring a new or older store to this schema: add missing columns, then the version."""
         for table, name, kind in missing:
             db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        _key_items_by_input_mode(db)
         # Parses written before version 5 were all read by the rules (there was no judge).
         db.execute("UPDATE predictions SET parsed_by = 'rules' "
                    "WHERE parsed_by IS NULL AND parser_version IS NOT NULL")
@@ -212,10 +222,11 @@ class Store:
                 found[key] = _prediction(values)
         return found
 
-    def finished_items(self, run_id: str) -> set[tuple[str, str, str, str, int, int, int]]:
+    def finished_items(self, run_id: str) -> set[tuple[str, str, str, str, int, int, int, str]]:
         """Identities of this run's items that hold a prediction (errors are tried again)."""
         rows = self._db.execute(
-            "SELECT model, prompt, sample_id, perturbation, severity, replicate, repeat "
+            "SELECT model, prompt, sample_id, perturbation, severity, replicate, repeat, "
+            "input_mode "
             "FROM items WHERE run_id = ? AND error IS NULL AND request_key IS NOT NULL",
             (run_id,),
         )
@@ -236,7 +247,10 @@ class Store:
         self.record("", [], {key: (model, fingerprint, prediction)})
 
     def item_rows(self, run_id: str) -> list[dict[str, object]]:
-        """Every item of a run joined with its prediction, in plan order."""
+        """Every item of a run joined with its prediction, in plan order.
+
+        A model the run asked with several input modes is named per mode (``label_views``).
+        """
         cursor = self._db.execute(
             "SELECT i.model, i.prompt, i.sample_id, i.perturbation, i.severity, i.replicate, "
             "i.repeat, i.age_true, i.age_low, i.age_high, i.gender_true, i.subject_id, "
@@ -248,13 +262,15 @@ class Store:
             "p.system_fingerprint, p.truncated, p.asks, p.parser_version, p.parsed_by, "
             "p.judge_key, i.error_kind, "
             "i.image_sha256, i.request_key, "
-            "i.image_path, i.simulated "
+            "i.image_path, i.simulated, i.input_mode "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
             "WHERE i.run_id = ? ORDER BY i.position",
             (run_id,),
         )
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor]
+        label_views(rows)
+        return rows
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
@@ -293,6 +309,7 @@ class Store:
                 age_true=r["age_true"], age_low=r["age_low"], age_high=r["age_high"],
                 gender_true=r["gender_true"], subject_id=r["subject_id"],
                 refusal_kind=r["refusal_kind"],
+                input_mode=str(r["input_mode"] or ""),
             )
             for r in source
         ]
@@ -345,9 +362,10 @@ def write_answers(
     )
     db.executemany(
         "INSERT OR REPLACE INTO items (run_id, model, prompt, sample_id, perturbation, severity, "
-        "replicate, repeat, request_key, image_sha256, error, age_true, age_low, age_high, "
-        "gender_true, subject_id, image_path, simulated, position, updated, error_kind, extras) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "replicate, repeat, input_mode, request_key, image_sha256, error, age_true, age_low, "
+        "age_high, gender_true, subject_id, image_path, simulated, position, updated, "
+        "error_kind, extras) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?)",
         [
             (run_id, *item.identity, item.request_key, item.image_sha256, item.error,
              item.age_true, item.age_low, item.age_high, item.gender_true, item.subject_id,
@@ -357,6 +375,27 @@ def write_answers(
             for item in items
         ],
     )
+
+
+def _key_items_by_input_mode(db: sqlite3.Connection) -> None:
+    """Make the input mode part of the items' primary key (stores before schema 6).
+
+    SQLite cannot change a primary key in place, so the table is copied into the new layout. An
+    old item gets the input mode its run's config recorded for its model, else ``''``.
+    """
+    keyed = {row[1] for row in db.execute("PRAGMA table_info(items)") if row[5]}
+    if "input_mode" in keyed:
+        return
+    for run_id, config in db.execute("SELECT id, config FROM runs").fetchall():
+        for model, mode in (json.loads(config).get("input_modes") or {}).items():
+            if isinstance(mode, str):
+                db.execute("UPDATE items SET input_mode = ? WHERE run_id = ? AND model = ?",
+                           (mode, run_id, model))
+    columns = ", ".join(row[1] for row in db.execute("PRAGMA table_info(items)"))
+    db.execute("ALTER TABLE items RENAME TO items_before_input_mode")
+    db.execute(ITEMS_TABLE)
+    db.execute(f"INSERT INTO items ({columns}) SELECT {columns} FROM items_before_input_mode")
+    db.execute("DROP TABLE items_before_input_mode")
 
 
 def _prediction(values: Sequence[object]) -> Prediction:

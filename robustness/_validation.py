@@ -11,6 +11,7 @@ import math
 from typing import TYPE_CHECKING
 
 from ._exceptions import ConfigError
+from ._input_modes import INPUT_MODES
 
 if TYPE_CHECKING:
     from ._api import RunOptions
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 __all__ = ["check_model_settings", "check_run_options"]
 
-_INPUT_MODES = ("face", "body", "face+body", "full")
 _DETAILS = ("low", "high", "auto")
 
 
@@ -52,9 +52,9 @@ def check_model_settings(settings: ModelSettings) -> None:
         _integer("seed", settings.seed)
     if settings.detail not in _DETAILS:
         raise ConfigError(f"--detail must be low, high or auto, got {settings.detail!r}")
-    if settings.input_mode is not None and settings.input_mode not in _INPUT_MODES:
+    if settings.input_mode is not None and settings.input_mode not in INPUT_MODES:
         raise ConfigError(
-            f"--input-mode must be one of {', '.join(_INPUT_MODES)}, got {settings.input_mode!r}"
+            f"--input-mode must be one of {', '.join(INPUT_MODES)}, got {settings.input_mode!r}"
         )
 
 

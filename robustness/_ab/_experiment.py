@@ -1,6 +1,7 @@
 """A/B experiments on the engine: one evaluation holding both arms, or a run against a baseline.
 
-``run_ab`` runs (or resumes) ONE evaluation holding both arms: the same plan, the same seeded
+``run_ab`` runs (or resumes) ONE evaluation holding both arms (two prompts, two models, or two
+input modes of one model): the same plan, the same seeded
 images, the same store, so every item of A has its twin in B by construction, and a rerun resumes
 both arms at once.
 ``compare_with_baseline`` pairs two runs by sample, condition, replicate and repeat, one
@@ -31,7 +32,7 @@ def run_ab(
     *,
     a: str,
     b: str,
-    kind: Literal["prompt", "model"],
+    kind: Literal["prompt", "model", "input_mode"],
     n_boot: int = 2000,
     alpha: float = 0.05,
     on_start: Callable[[int], None] = lambda total: None,
@@ -42,8 +43,10 @@ def run_ab(
     Args:
         options: The run; ``kind="prompt"`` needs exactly one model (one that takes prompts) and
             replaces ``prompts`` with ``(a, b)``; ``kind="model"`` needs exactly one prompt and
-            replaces ``models`` with ``(a, b)``. ``options.seed`` also seeds the bootstraps.
-        a: Arm A: a prompt id or a model name.
+            replaces ``models`` with ``(a, b)``; ``kind="input_mode"`` needs exactly one model and
+            one prompt and replaces ``input_modes`` with ``(a, b)``. ``options.seed`` also seeds
+            the bootstraps.
+        a: Arm A: a prompt id, a model name or an input mode (``face``, ``body``, …).
         b: Arm B, of the same kind.
         kind: What differs between the arms.
         n_boot: Bootstrap resamples per row.
@@ -56,16 +59,25 @@ def run_ab(
     """
     # Settings first: a typo in --alpha must not cost a whole evaluation before it is reported.
     validate_settings(seed=options.seed, n_boot=n_boot, alpha=alpha)
-    if kind not in ("prompt", "model"):
-        raise ConfigError(f"kind must be 'prompt' or 'model', got {kind!r}")
+    if kind not in ("prompt", "model", "input_mode"):
+        raise ConfigError(f"kind must be 'prompt', 'model' or 'input_mode', got {kind!r}")
+    what = kind.replace("_", " ")
     if not a or not b or a == b:
-        raise ConfigError(f"an A/B needs two different {kind}s, got {a!r} and {b!r}")
+        raise ConfigError(f"an A/B needs two different {what}s, got {a!r} and {b!r}")
     if options.dry_run:
         raise ConfigError("an A/B compares answers; a dry run has none")
+    if kind != "input_mode" and len(options.input_modes) > 1:
+        raise ConfigError(f"a {what} A/B asks with one input mode, got "
+                          f"{','.join(options.input_modes)}; compare modes with --a-input-mode "
+                          "and --b-input-mode")
+    if kind != "model" and len(options.models) != 1:
+        raise ConfigError(f"a {what} A/B runs one model, got {list(options.models)!r}")
     if kind == "prompt":
-        if len(options.models) != 1:
-            raise ConfigError(f"a prompt A/B runs one model, got {list(options.models)!r}")
         options = replace(options, prompts=(a, b))
+    elif kind == "input_mode":
+        if len(options.prompts) != 1:
+            raise ConfigError(f"an input mode A/B asks one prompt, got {list(options.prompts)!r}")
+        options = replace(options, input_modes=(a, b))
     else:
         if len(options.prompts) != 1:
             raise ConfigError(f"a model A/B asks one prompt, got {list(options.prompts)!r}")
@@ -75,6 +87,8 @@ def run_ab(
         if kind == "prompt" and not all(model.takes_prompts for model in plan.models):
             raise ConfigError(f"model {options.models[0]!r} takes no prompt, so a prompt A/B "
                               "would compare it with itself; name an MLLM")
+        if kind == "input_mode" and plan.notices:  # the model cannot take one of the arms
+            raise ConfigError(f"{plan.notices[0]}; an input mode A/B needs both")
         on_start(plan.requests)
     except BaseException:
         for model in plan.models:  # execute_plan closes them once it runs; not before
@@ -83,7 +97,7 @@ def run_ab(
     result = execute_plan(plan, on_progress=on_progress)
     with Store(options.store) as store:
         rows = store.item_results(result.run_id)
-    field = "prompt" if kind == "prompt" else "model"
+    field = kind
     arm_a = [row for row in rows if getattr(row, field) == a]
     arm_b = [row for row in rows if getattr(row, field) == b]
     outcome = compare(arm_a, arm_b, seed=options.seed, n_boot=n_boot, alpha=alpha,

@@ -1,13 +1,14 @@
 """``robustness ab``: compare two prompts, two models, or a run with a stored baseline run.
 
-Three modes, chosen by the flags given (mixing them is a user error):
+Four modes, chosen by the flags given (mixing them is a user error):
 
 - ``--a PROMPT --b PROMPT --model M``: one MLLM, two prompts;
 - ``--a-model M1 --b-model M2 [--prompts P]``: two models, one prompt;
+- ``--a-input-mode face --b-input-mode body --model M``: one model shown two crops;
 - ``--baseline RUN_ID [--run ID]``: a stored run (default: the latest) against a stored earlier
   one, per model/prompt both hold; nothing is run.
 
-The first two run (or resume) one evaluation holding both arms; ``--perturbations`` defaults to
+The first three run (or resume) one evaluation holding both arms; ``--perturbations`` defaults to
 ``none`` (clean images only), since every extra condition costs two arms of model calls.
 
 ``--json PATH`` writes ``ABResult.to_json()`` for a prompt or model A/B, and
@@ -43,7 +44,7 @@ from ._common import (
     severities_option,
     user_errors,
 )
-from ._options import click_option, model_options, model_settings
+from ._options import click_option, input_modes, model_options, model_settings
 from ._slices import print_ab_slices
 
 __all__ = ["ab_command"]
@@ -54,6 +55,9 @@ __all__ = ["ab_command"]
 @click.option("--b", "prompt_b", default=None, help="Arm B's prompt id (prompt A/B).")
 @click.option("--a-model", default=None, help="Arm A's model (model A/B; one --prompts id).")
 @click.option("--b-model", default=None, help="Arm B's model (model A/B).")
+@click.option("--a-input-mode", default=None,
+              help="Arm A's input mode (input mode A/B: face, body, full or face+body).")
+@click.option("--b-input-mode", default=None, help="Arm B's input mode (input mode A/B).")
 @click.option("--baseline", "baseline_id", default=None,
               help="Compare a stored run with this stored run id instead of running anything.")
 @click.option("--run", "run_id", default=None,
@@ -92,14 +96,15 @@ __all__ = ["ab_command"]
 @user_errors
 def ab_command(ctx: click.Context, /, **kwargs: Any) -> None:
     """Paired A/B test of two prompts, two models, or a run against a baseline run."""
-    explicit = {name for name in ("models", "prompt_ids")
+    explicit = {name for name in ("models", "prompt_ids", "input_mode")
                 if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT}
     alpha, n_boot = kwargs.pop("alpha"), kwargs.pop("n_boot")
     json_path, fail = kwargs.pop("json_path"), kwargs.pop("fail_on_regression")
     report_path = kwargs.pop("report_path")
     slice_by = tuple(dict.fromkeys(kwargs["slice_by"]))
     if kwargs["baseline_id"] is not None:
-        _refuse(kwargs, ("prompt_a", "prompt_b", "a_model", "b_model"), "--baseline")
+        _refuse(kwargs, ("prompt_a", "prompt_b", "a_model", "b_model", "a_input_mode",
+                         "b_input_mode"), "--baseline")
         results, payload = _baseline(kwargs, alpha=alpha, n_boot=n_boot)
     else:
         if kwargs["run_id"] is not None:
@@ -138,9 +143,10 @@ def _refuse(kwargs: dict[str, Any], names: tuple[str, ...], mode: str) -> None:
 
 
 def _run(kwargs: dict[str, Any], explicit: set[str], *, alpha: float, n_boot: int) -> ABResult:
-    kind: Literal["prompt", "model"]
+    kind: Literal["prompt", "model", "input_mode"]
     if kwargs["prompt_a"] is not None or kwargs["prompt_b"] is not None:
-        _refuse(kwargs, ("a_model", "b_model"), "--a/--b (a prompt A/B)")
+        _refuse(kwargs, ("a_model", "b_model", "a_input_mode", "b_input_mode"),
+                "--a/--b (a prompt A/B)")
         if "prompt_ids" in explicit:
             raise ConfigError("a prompt A/B takes its prompts from --a and --b, not --prompts")
         kind, a, b = "prompt", kwargs["prompt_a"], kwargs["prompt_b"]
@@ -148,15 +154,24 @@ def _run(kwargs: dict[str, Any], explicit: set[str], *, alpha: float, n_boot: in
         if "models" in explicit:
             raise ConfigError("a model A/B takes its models from --a-model and --b-model, "
                               "not --model")
+        _refuse(kwargs, ("a_input_mode", "b_input_mode"), "--a-model/--b-model (a model A/B)")
         kind, a, b = "model", kwargs["a_model"], kwargs["b_model"]
+    elif kwargs["a_input_mode"] is not None or kwargs["b_input_mode"] is not None:
+        if "input_mode" in explicit:
+            raise ConfigError("an input mode A/B takes its modes from --a-input-mode and "
+                              "--b-input-mode, not --input-mode")
+        kind, a, b = "input_mode", kwargs["a_input_mode"], kwargs["b_input_mode"]
     else:
-        raise ConfigError("name two prompts (--a, --b), two models (--a-model, --b-model) or a "
-                          "stored run to compare with (--baseline RUN_ID)")
+        raise ConfigError("name two prompts (--a, --b), two models (--a-model, --b-model), two "
+                          "input modes (--a-input-mode, --b-input-mode) or a stored run to "
+                          "compare with (--baseline RUN_ID)")
+    what = {"prompt": "a prompt", "model": "a model", "input_mode": "an input mode"}[kind]
     if a is None or b is None:
-        flags = "--a and --b" if kind == "prompt" else "--a-model and --b-model"
-        raise ConfigError(f"a {kind} A/B needs both {flags}")
+        flags = {"prompt": "--a and --b", "model": "--a-model and --b-model",
+                 "input_mode": "--a-input-mode and --b-input-mode"}[kind]
+        raise ConfigError(f"{what} A/B needs both {flags}")
     if kwargs["data"] is None:
-        raise ConfigError(f"a {kind} A/B runs both arms: name the dataset with --data")
+        raise ConfigError(f"{what} A/B runs both arms: name the dataset with --data")
     names = kwargs["names"].strip()
     options = RunOptions(
         data=kwargs["data"], models=kwargs["models"],
@@ -167,7 +182,8 @@ def _run(kwargs: dict[str, Any], explicit: set[str], *, alpha: float, n_boot: in
         face_margin=kwargs["face_margin"], store=kwargs["store"],
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
         prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
-        model_settings=model_settings(kwargs), max_requests=kwargs["max_requests"],
+        input_modes=input_modes(kwargs), model_settings=model_settings(kwargs),
+        max_requests=kwargs["max_requests"],
         slice_by=tuple(dict.fromkeys(kwargs["slice_by"])),
     )
     columns = (TextColumn("[bold]evaluating A and B"), BarColumn(), MofNCompleteColumn(),

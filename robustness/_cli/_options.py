@@ -19,6 +19,7 @@ __all__ = [
     "analysis_options",
     "analysis_settings",
     "click_option",
+    "input_modes",
     "judge_option",
     "model_options",
     "model_settings",
@@ -47,8 +48,10 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click_option(BASE_URL),
         click.option("--model-name", default=None,
                      help="Served model name, overriding the preset's."),
-        click.option("--input-mode", type=click.Choice(["body", "face", "full"]), default=None,
-                     help="MLLM image: body crop (the study's choice), face crop or full image."),
+        click.option("--input-mode", "input_mode", default=None, metavar="MODES",
+                     help="Crops to ask each model with, comma-separated: body (the study's "
+                          "choice for MLLMs), face, full (the frame), face+body (MiVOLO). "
+                          "Several make input mode a condition. Default: each model's own."),
         click.option("--concurrency", default=32, show_default=True, type=int,
                      help="MLLM requests in flight."),
         click.option("--detail", type=click.Choice(["low", "high", "auto"]), default="high",
@@ -75,12 +78,19 @@ def model_settings(kwargs: dict[str, Any]) -> ModelSettings:
     """Pop the model options out of a command's keyword arguments."""
     return ModelSettings(
         base_url=",".join(kwargs.pop("base_url")) or None, model_name=kwargs.pop("model_name"),
-        input_mode=kwargs.pop("input_mode"), concurrency=kwargs.pop("concurrency"),
+        concurrency=kwargs.pop("concurrency"),
         detail=kwargs.pop("detail"), temperature=kwargs.pop("temperature"),
         top_p=kwargs.pop("top_p"),
         max_tokens=kwargs.pop("max_tokens"), timeout_s=kwargs.pop("timeout_s"),
         dtype=kwargs.pop("dtype"),
     )
+
+
+def input_modes(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    """Pop ``--input-mode`` as a tuple of modes (a plan dimension, ``RunOptions.input_modes``)."""
+    from .._input_modes import parse_input_modes
+
+    return parse_input_modes(kwargs.pop("input_mode"))
 
 
 def judge_option(command: Callable[..., Any]) -> Callable[..., Any]:

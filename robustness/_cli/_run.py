@@ -40,6 +40,7 @@ from ._options import (
     analysis_options,
     analysis_settings,
     click_option,
+    input_modes,
     judge_option,
     model_options,
     model_settings,
@@ -94,6 +95,7 @@ def run(**kwargs: Any) -> None:
     Exit codes: 0 every item answered (or failed on its own data); 3 some item ended in a model
     or transport error, counted on the last line; 2 a user error; 130 stopped by Ctrl-C.
     """
+    modes = input_modes(kwargs)
     settings = model_settings(kwargs)
     analysis = analysis_settings(kwargs)
     json_path = kwargs.pop("json_path")
@@ -106,7 +108,7 @@ def run(**kwargs: Any) -> None:
         format=kwargs["data_format"], limit=kwargs["limit"], seed=kwargs["seed"],
         face_margin=kwargs["face_margin"], store=kwargs["store"],
         prompts=names_option(kwargs["prompt_ids"], all_names=()),
-        prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"],
+        prompts_file=kwargs["prompts_file"], repeats=kwargs["repeats"], input_modes=modes,
         model_settings=settings, max_requests=kwargs["max_requests"],
         dry_run=kwargs["dry_run"], judge=kwargs["judge"], workers=kwargs["workers"],
         executor=kwargs["executor"], ray_address=kwargs["ray_address"], **analysis,
@@ -140,6 +142,8 @@ def run_with_progress(options: RunOptions) -> RunResult:
     announced on one line.
     """
     plan = plan_run(options)
+    for line in plan.notices:
+        progress_console.print(line, markup=False, highlight=False)
     columns = (TextColumn("[bold]evaluating"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
     timeout = options.model_settings.timeout_s

@@ -50,6 +50,7 @@ class ConditionFigures:
     refusal_by_kind: Mapping[str, float] = field(default_factory=dict)
     retest: Mapping[str, Any] | None = None
     age_shift_mean_vs_retest: float | None = None
+    input_mode: str = ""  # the crop the model was shown ("" when not recorded)
 
     @property
     def is_clean(self) -> bool:
@@ -81,7 +82,7 @@ class ConditionFigures:
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "perturbation": self.perturbation, "severity": self.severity, "prompt": self.prompt,
-            "n": self.n, "answered": self.answered,
+            "input_mode": self.input_mode, "n": self.n, "answered": self.answered,
         }
         for metric in METRICS:
             if metric.name not in self.figures:
@@ -112,6 +113,7 @@ class ConditionFigures:
             refusal_by_kind=dict(data.get("refusal_by_kind") or {}),
             retest=data.get("retest"),
             age_shift_mean_vs_retest=data.get("age_shift_mean_vs_retest"),
+            input_mode=str(data.get("input_mode") or ""),
         )
 
 
@@ -151,6 +153,7 @@ class ModelFigures:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "input_mode": self.clean.input_mode,
             "clean": self.clean.to_json(),
             "clean_by_prompt": {p: block.to_json() for p, block in self.clean_by_prompt.items()},
             "conditions": [block.to_json() for block in self.conditions],

@@ -1,9 +1,10 @@
 """A run's figures per model: accuracy, coverage, refusals and stability per group of rows.
 
-Rows group by (model, prompt, perturbation, severity); replicates and repeats of one condition pool
-into its group. ``n`` counts every planned row of a group, ``answered`` those whose outcome is
-``answer`` or ``partial``. Every figure of ``_definitions.METRICS`` is computed here from its own
-row of that table, with the interval ``_intervals`` chooses; stability pairs come from
+Rows group by (model, prompt, perturbation, severity), a model asked with several input modes
+being one model per mode (``MODEL (MODE)``, ``robustness._input_modes``); replicates and
+repeats of one condition pool into its group. ``n`` counts every planned row of a group,
+``answered`` those whose outcome is ``answer`` or ``partial``. Every figure of
+``_definitions.METRICS`` is computed here from its own row of that table, with the interval ``_intervals`` chooses; stability pairs come from
 ``_pairing``, test–retest noise from ``_retest``, prompt sensitivity from ``_prompts``. Values are
 plain, unrounded Python floats (rounding is for whoever renders them) or ``None`` where a metric is
 undefined.
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from robustness._exceptions import ConfigError
+from robustness._input_modes import view_name
 from robustness._metrics._accuracy import Interval, Observations, answered_count
 from robustness._metrics._bootstrap import statistic_rng
 from robustness._metrics._definitions import COVERAGE_FLOOR, METRICS, metric_table
@@ -85,10 +87,14 @@ def model_figures(
         raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
     rows = list(results)
     references = clean_references(rows)
+    modes: dict[str, set[str]] = {}
+    for row in rows:
+        modes.setdefault(row.model, set()).add(row.input_mode)
     groups: dict[str, dict[GroupKey, list[ItemResult]]] = {}
     for row in rows:
         key = (row.prompt, row.perturbation, row.severity)
-        groups.setdefault(row.model, {}).setdefault(key, []).append(row)
+        name = row.model if len(modes[row.model]) == 1 else view_name(row.model, row.input_mode)
+        groups.setdefault(name, {}).setdefault(key, []).append(row)
     return {
         model: _model(model, by_key, references, seed=seed, n_boot=n_boot)
         for model, by_key in groups.items()
@@ -104,6 +110,8 @@ def _model(
     n_boot: int,
 ) -> ModelFigures:
     prompts = list(dict.fromkeys(prompt for prompt, _, _ in by_key))
+    # One crop per model here: a model asked with several is one labelled model per mode.
+    mode = next((rows[0].input_mode for rows in by_key.values() if rows), "")
     perturbations = list(dict.fromkeys(pert for _, pert, _ in by_key))
 
     def keyed(key: tuple[object, ...]) -> Interval:
@@ -129,7 +137,8 @@ def _model(
                 ci, method = figure_interval(obs.values, obs.clusters, metric.statistic,
                                              n_boot=n_boot, rng=rng)
             figures[metric.name] = Estimate(metric.value(obs), len(obs.values), ci, method)
-        return {"prompt": key[0], "perturbation": key[1], "severity": key[2], "n": len(group),
+        return {"prompt": key[0], "perturbation": key[1], "severity": key[2], "input_mode": mode,
+                "n": len(group),
                 "answered": answered_count(group), "figures": figures,
                 "refusal_by_kind": refusal_by_kind(group), "retest": retest(group, keyed(key))}
 

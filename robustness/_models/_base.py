@@ -75,12 +75,19 @@ class ModelAdapter(abc.ABC):
 
     name: str
     input_mode: InputMode = "face"
+    # Every crop one adapter (one connection, one loaded model) can be asked with, per request
+    # (``Job.input_mode``); empty means ``input_mode`` only.
+    input_modes: tuple[InputMode, ...] = ()
     batch_size: int = 32
     simulated: bool = False
     takes_prompts: bool = False
     # A picklable function from an input to its image's wire form, for worker processes to
     # apply (``ModelInput.encoded``); None when the adapter takes arrays.
     input_encoder: Callable[[ModelInput], str] | None = None
+
+    def supported_modes(self) -> tuple[InputMode, ...]:
+        """The input modes this model can be asked with; its own ``input_mode`` first."""
+        return tuple(dict.fromkeys((self.input_mode, *self.input_modes)))
 
     @property
     @abc.abstractmethod

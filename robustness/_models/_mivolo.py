@@ -70,6 +70,7 @@ class MiVOLOModel(ModelAdapter):
 
     name = "mivolo-v2"
     input_mode = "face+body"
+    input_modes = ("face+body", "face")  # face only: the body input left empty
 
     def __init__(
         self, model_id: str = "iitolstykh/mivolo_v2", *, revision: str | None = None,

@@ -106,6 +106,7 @@ class OpenAIModel(ModelAdapter):
     """A chat-completions model behind the suite's protocol."""
 
     takes_prompts = True
+    input_modes = ("body", "face", "full")  # the image sent is whichever crop the input holds
 
     def __init__(
         self, settings: OpenAISettings, *, parse: Callable[..., Any] | None = None,

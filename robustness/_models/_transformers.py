@@ -71,6 +71,7 @@ class TransformersModel(ModelAdapter):
     """
 
     takes_prompts = True
+    input_modes = _INPUT_MODES  # one loaded model answers every crop; the request holds it
 
     def __init__(
         self, model_id: str, *, name: str | None = None, revision: str | None = None,
@@ -142,8 +143,9 @@ class TransformersModel(ModelAdapter):
         results: dict[int, Prediction] = {}
         ready: list[tuple[int, _Query]] = []
         for index, item in enumerate(inputs):
-            image = item.face if self.input_mode == "face" else item.body
-            problem = _input_problem(item.prompt, image, self.input_mode)
+            # The crop the request holds (``Job.input_mode``), not the adapter's default mode.
+            image = item.body if item.body is not None else item.face
+            problem = _input_problem(item.prompt, image, "face" if item.body is None else "body")
             if problem is not None:
                 results[index] = Prediction(outcome="error", error=problem)
                 continue

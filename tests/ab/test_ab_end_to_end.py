@@ -109,3 +109,24 @@ def test_model_ab_pairs_two_models_on_one_prompt(
     assert (result.pairs, result.a_only, result.b_only) == (12, 0, 0)
     assert {row.metric for row in result.rows} >= {"mae", "refusal_rate"}
     assert all(row.verdict == "no detectable difference" for row in result.rows)
+
+
+def test_input_mode_ab_compares_face_and_body_crops_of_one_model(
+    london: Path, tmp_path: Path, server: SimServer
+) -> None:
+    out = tmp_path / "ab.json"
+    result = CliRunner().invoke(ab_command, [
+        "--model", "llava", "--base-url", server.base_url, "--a-input-mode", "face",
+        "--b-input-mode", "body", "--data", str(london), "--limit", "12", "--perturbations",
+        "jpeg", "--severities", "4", "--n-boot", "200", "--store", str(tmp_path / "r.sqlite"),
+        "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "A = llava (face)/baseline, B = llava (body)/baseline" in text
+    assert "verdict" in text and "jpeg s4" in text
+    data = json.loads(out.read_text())
+    assert (data["a"], data["b"], data["pairs"]) == (
+        "llava (face)/baseline", "llava (body)/baseline", 24)
+    rows = {(row["perturbation"], row["metric"]) for row in data["rows"]}
+    assert {("none", "mae"), ("jpeg", "mae"), ("jpeg", "age_shift")} <= rows
+    assert all(row["verdict"] for row in data["rows"])

@@ -13,11 +13,17 @@ from robustness._types import Prediction
 
 
 @pytest.mark.parametrize(("options", "arms", "message"), [
-    ({}, ("baseline", "json", "both"), "kind must be 'prompt' or 'model', got 'both'"),
+    ({}, ("baseline", "json", "both"),
+     "kind must be 'prompt', 'model' or 'input_mode', got 'both'"),
     ({}, ("json", "json", "prompt"), "two different prompts, got 'json' and 'json'"),
     ({"dry_run": True}, ("baseline", "json", "prompt"), "dry run"),
     ({"models": ("llava", "chatgpt4v")}, ("baseline", "json", "prompt"), "runs one model"),
     ({"prompts": ("baseline", "json")}, ("llava", "chatgpt4v", "model"), "asks one prompt"),
+    ({"models": ("llava", "chatgpt4v")}, ("face", "body", "input_mode"), "runs one model"),
+    ({"prompts": ("baseline", "json")}, ("face", "body", "input_mode"), "asks one prompt"),
+    ({}, ("face", "face", "input_mode"), "two different input modes, got 'face' and 'face'"),
+    ({"input_modes": ("face", "body")}, ("llava", "chatgpt4v", "model"),
+     "asks with one input mode, got face,body"),
 ])
 def test_run_ab_refuses_bad_arms_before_running(
     tmp_path: Path, options: dict[str, object], arms: tuple[str, str, str], message: str

@@ -31,8 +31,13 @@ def test_a_perturbed_answer_pairs_only_with_the_clean_answer_of_its_input_mode()
         item("a", "blur", 1, age=54, input_mode="body"),  # vs body clean: 4
     ]
     assert sorted(m.shift for m in moves(rows, clean_references(rows))) == [1.0, 4.0]
-    (condition,) = summarize(rows, n_boot=50)["m"]["conditions"]
-    assert condition["age_shift_mean"] == pytest.approx(2.5) and condition["shift_n"] == 2
+    # One model asked with two crops is two sets of figures, each against its own clean answer.
+    summary = summarize(rows, n_boot=50)
+    assert list(summary) == ["m (face)", "m (body)"]
+    for name, mode, shift in (("m (face)", "face", 1.0), ("m (body)", "body", 4.0)):
+        (condition,) = summary[name]["conditions"]
+        assert summary[name]["input_mode"] == condition["input_mode"] == mode
+        assert condition["age_shift_mean"] == pytest.approx(shift) and condition["shift_n"] == 1
 
 
 def test_replicates_pair_with_clean_replicate_zero_and_the_first_duplicate_wins() -> None:

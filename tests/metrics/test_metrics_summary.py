@@ -21,7 +21,8 @@ BLOCK_ADDED = {"coverage", "refusal_by_kind", "error_rate", "unparseable_rate", 
 # methods, the low-coverage flag, and the condition (clean is none/0) on every block.
 INTERVALS_ADDED = {"cs5_ci", "gender_acc_ci", "age_group_acc_ci", "bias_ci", "coverage_ci",
                    "error_rate_ci", "unparseable_rate_ci", "age_n", "gender_n", "age_group_n",
-                   "asked_n", "ci_method", "low_coverage", "perturbation", "severity"}
+                   "asked_n", "ci_method", "low_coverage", "perturbation", "severity",
+                   "input_mode"}  # the crop shown, with input mode as a condition
 CLEAN_KEYS = {"n", "answered", "mae", "mae_ci", "cs5", "cs5_ci", "gender_acc", "gender_acc_ci",
               "age_group_acc", "bias", "refusal_rate", "prompt"} | BLOCK_ADDED | INTERVALS_ADDED
 CONDITION_KEYS = {"perturbation", "severity", "prompt", "n", "answered", "mae", "mae_ci", "cs5",
@@ -30,7 +31,7 @@ CONDITION_KEYS = {"perturbation", "severity", "prompt", "n", "answered", "mae", 
                   } | BLOCK_ADDED | {"age_shift_mean_vs_retest"} | INTERVALS_ADDED | {
                   "shift_n", "flip_n", "instability"}
 MODEL_KEYS = {"clean", "clean_by_prompt", "conditions", "prompt_sensitivity", "refusals",
-              "simulated"}
+              "simulated", "input_mode"}
 RETEST_KEYS = {"repeats", "groups", "age_sd_mean", "age_sd_mean_ci", "age_diff_mean",
                "gender_change_rate", "gender_change_rate_ci", "gender_n", "ci_method"}
 SENSITIVITY_KEYS = {"prompts", "samples", "age_sd_mean", "age_sd_mean_ci", "age_range_mean",

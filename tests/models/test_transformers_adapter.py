@@ -87,11 +87,12 @@ def test_missing_prompt_or_crop_is_an_item_error(model: TransformersModel) -> No
     good = _inputs(2)
     crop = good[0].body
     predictions = model.predict_batch(
-        [good[0], ModelInput(body=crop), ModelInput(face=crop, prompt=PLAIN), good[1]]
+        [good[0], ModelInput(body=crop), ModelInput(prompt=PLAIN), good[1],
+         ModelInput(face=crop, prompt=PLAIN)]  # a face-mode request: the crop it holds is asked
     )
-    assert [p.outcome == "error" for p in predictions] == [False, True, True, False]
+    assert [p.outcome == "error" for p in predictions] == [False, True, True, False, False]
     assert "prompt" in (predictions[1].error or "")
-    assert "body crop" in (predictions[2].error or "")
+    assert "crop in the input" in (predictions[2].error or "")
 
 
 def test_a_failing_batch_is_retried_item_by_item(

@@ -54,7 +54,7 @@ def test_items_are_replaced_not_duplicated(tmp_path: Path) -> None:
         assert len(rows) == 1
         assert rows[0]["age"] == 31.5 and rows[0]["outcome"] == "answer"
         assert store.cached(["k1", "k2"]) == {"k1": prediction}
-        assert store.finished_items("run1") == {("m", "", "a", "jpeg", 2, 0, 0)}
+        assert store.finished_items("run1") == {("m", "", "a", "jpeg", 2, 0, 0, "")}
 
 
 def test_errors_are_recorded_but_not_cached(tmp_path: Path) -> None:
