@@ -4,8 +4,9 @@ Rows group by (model, prompt, perturbation, severity), a model asked with severa
 being one model per mode (``MODEL (MODE)``, ``robustness._input_modes``); replicates and
 repeats of one condition pool into its group. ``n`` counts every planned row of a group,
 ``answered`` those whose outcome is ``answer`` or ``partial``. Every figure of
-``_definitions.METRICS`` is computed here from its own row of that table, with the interval ``_intervals`` chooses; stability pairs come from
-``_pairing``, test–retest noise from ``_retest``, prompt sensitivity from ``_prompts``. Values are
+``_definitions.METRICS`` is computed here from its own row of that table, with the interval
+``_intervals`` chooses; stability pairs come from ``_pairing``, test–retest noise from
+``_retest``, prompt sensitivity from ``_prompts``. Values are
 plain, unrounded Python floats (rounding is for whoever renders them) or ``None`` where a metric is
 undefined.
 """
