@@ -116,10 +116,9 @@ class _ModelFacts(ModelAdapter):
 
 def job_facts(jobs: Sequence[Job]) -> tuple[Job, ...]:
     """The jobs, each model replaced by its facts: what a worker process may receive."""
-    from ._runner import Job
-
     facts = {id(job.model): _ModelFacts(job.model) for job in jobs}
-    return tuple(Job(facts[id(job.model)], job.prompt, job.repeat) for job in jobs)
+    # ``replace`` keeps every other field of the job (prompt, repeat, input mode) as planned.
+    return tuple(replace(job, model=facts[id(job.model)]) for job in jobs)
 
 
 # A worker's state, set once by ``_start``: (root, seed, face margin, jobs with models' facts).
