@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from ._models import AnswerSink, ModelAdapter, ModelInput, ModelSettings, Reques
 from ._prepare import Prepared, prepare
 from ._store import ItemRecord
 from ._types import Prediction, Sample
-from ._workers import Preparer, Work, encoded, job_facts
+from ._workers import Preparer, Work, encoded, in_order, job_facts
 
 if TYPE_CHECKING:
     from ._runner import Job
@@ -77,27 +77,13 @@ class RayPreparer(Preparer):
 
     def stream(self, root: Path, samples: Sequence[Sample], work: Iterable[Work]) -> Iterator[
             tuple[int, list[Prepared]]]:
-        ahead: deque[tuple[int, Any]] = deque()
-        source = iter(work)
-        exhausted = False
-        try:
-            while True:
-                while not exhausted and len(ahead) < self._window:
-                    next_work = next(source, None)
-                    if next_work is None:
-                        exhausted = True
-                        break
-                    index, items = next_work
-                    tagged = [(record, self._index[id(job)]) for record, job in items]
-                    ahead.append((index, self._task.remote(*self._args, samples[index], tagged)))
-                if not ahead:
-                    return
-                index, ref = ahead.popleft()
+        def submit(index: int, tagged: list[tuple[ItemRecord, int]]) -> Any:
+            return self._task.remote(*self._args, samples[index], tagged)
+
+        with closing(in_order(work, self._index, self._window, submit, self._ray.cancel)) as ahead:
+            for index, ref in ahead:
                 results = self._ray.get(ref)
                 yield index, [Prepared(record, self._jobs[j], item) for record, j, item in results]
-        finally:
-            for _, ref in ahead:
-                self._ray.cancel(ref)
 
 
 class RayModel(ModelAdapter):

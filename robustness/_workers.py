@@ -19,11 +19,12 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ._exceptions import RobustnessError
 from ._models import ModelAdapter, ModelInput
@@ -35,10 +36,11 @@ if TYPE_CHECKING:
     from ._runner import Job
 
 __all__ = [
-    "LocalPreparer", "PoolPreparer", "Preparer", "default_workers", "encoded", "job_facts",
-    "preparer_for",
+    "LocalPreparer", "PoolPreparer", "Preparer", "default_workers", "encoded", "in_order",
+    "job_facts", "preparer_for",
 ]
 
+T = TypeVar("T")  # what a pool hands back for one submitted sample
 Work = tuple[int, list[tuple[ItemRecord, "Job"]]]  # (sample index, its unfinished items)
 
 
@@ -114,6 +116,27 @@ class _ModelFacts(ModelAdapter):
         raise TypeError("a worker process holds a model's facts, not the model")
 
 
+def in_order(
+    work: Iterable[Work], job_index: dict[int, int], window: int,
+    submit: Callable[[int, list[tuple[ItemRecord, int]]], T], cancel: Callable[[T], object],
+) -> Generator[tuple[int, T], None, None]:
+    """Submit each sample's items (jobs sent as indices) keeping ``window`` samples in flight, and
+    yield ``(sample index, handle)`` in plan order; what is still in flight when the consumer
+    stops early is cancelled. Shared by the process pool and the Ray executor."""
+    ahead: deque[tuple[int, T]] = deque()
+    try:
+        for index, items in work:
+            tagged = [(record, job_index[id(job)]) for record, job in items]
+            ahead.append((index, submit(index, tagged)))
+            if len(ahead) >= window:
+                yield ahead.popleft()
+        while ahead:
+            yield ahead.popleft()
+    finally:
+        for _, handle in ahead:
+            cancel(handle)
+
+
 def job_facts(jobs: Sequence[Job]) -> tuple[Job, ...]:
     """The jobs, each model replaced by its facts: what a worker process may receive."""
     facts = {id(job.model): _ModelFacts(job.model) for job in jobs}
@@ -187,29 +210,14 @@ class PoolPreparer(Preparer):
 
     def stream(self, root: Path, samples: Sequence[Sample], work: Iterable[Work]) -> Iterator[
             tuple[int, list[Prepared]]]:
-        ahead: deque[tuple[int, Future[_Result]]] = deque()
-        source = iter(work)
-        exhausted = False
-        try:
-            while True:
-                while not exhausted and len(ahead) < self._window:
-                    next_work = next(source, None)
-                    if next_work is None:
-                        exhausted = True
-                        break
-                    index, items = next_work
-                    tagged = [(record, self._index[id(job)]) for record, job in items]
-                    ahead.append((index, self._started().submit(_prepare_task, samples[index],
-                                                                tagged)))
-                if not ahead:
-                    return
-                index, future = ahead.popleft()
+        def submit(index: int, tagged: list[tuple[ItemRecord, int]]) -> Future[_Result]:
+            return self._started().submit(_prepare_task, samples[index], tagged)
+
+        with closing(in_order(work, self._index, self._window, submit, Future.cancel)) as ahead:
+            for index, future in ahead:
                 results, (pid, cpu_s) = future.result()
                 self._cpu[pid] = cpu_s
                 yield index, [Prepared(record, self._jobs[j], item) for record, j, item in results]
-        finally:
-            for _, future in ahead:  # the driver stopped early: drop what it will not take
-                future.cancel()
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
