@@ -40,7 +40,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/perturbation_throughput.py
 	$(BIN)/python bench/embedded_batching.py
 	$(BIN)/python bench/rerun_speed.py
-	$(BIN)/python bench/mllm_throughput.py --sequential 100
+	$(BIN)/python bench/mllm_throughput.py --samples 60 --replicates 2
+	$(BIN)/python bench/png_encoding.py
+	$(BIN)/python bench/parser_accuracy.py
 	$(BIN)/python bench/report_scale.py
 	$(BIN)/python bench/ab_false_positives.py
 
