@@ -248,7 +248,7 @@ class OpenAIModel(ModelAdapter):
         for attempt in range(self.settings.max_attempts):
             started = time.perf_counter()
             try:
-                response = await client.chat.completions.create(**body)
+                response = await client.complete(body)
                 return self._prediction(response, (time.perf_counter() - started) * 1000,
                                         asks=item.prompt.asks)
             except Exception as exc:
