@@ -16,7 +16,25 @@ import numpy as np
 
 from ._albu import albumentations, run_transform
 
-__all__ = ["defocus_blur", "disk_kernel", "gaussian_blur", "motion_blur", "motion_kernel"]
+__all__ = [
+    "defocus_blur", "defocus_reach", "disk_kernel", "gaussian_blur", "gaussian_reach",
+    "motion_blur", "motion_kernel", "motion_reach",
+]
+
+
+# The reach of each blur: how far (px) from an output pixel the input it reads can lie. Each is
+# at least the half-size of the kernel the blur builds, so a window that much wider than a region
+# blurs the region exactly as the whole frame would.
+def gaussian_reach(sigma: float) -> int:
+    return int(sigma * 3.5) + 1  # albumentations' kernel: int(3.5 sigma) * 2 + 1, made odd
+
+
+def motion_reach(radius: float) -> int:
+    return max(1, round(2 * radius + 1))  # the streak's length, whatever its angle
+
+
+def defocus_reach(radius: float) -> int:
+    return min(max(8, math.ceil(radius)), math.ceil(radius) + 3)  # disk_kernel's grid
 
 
 def gaussian_blur(image: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ._noise import noise_levels
+
 __all__ = ["contrast", "gamma", "gaussian_noise", "grayscale", "jpeg", "shift_value"]
 
 
@@ -88,18 +90,23 @@ def gamma(image: np.ndarray, gamma: float) -> np.ndarray:
     return cv2.LUT(image, table)
 
 
-def gaussian_noise(image: np.ndarray, std: float, rng: np.random.Generator) -> np.ndarray:
+def gaussian_noise(
+    image: np.ndarray, std: float, rng: np.random.Generator, origin: tuple[int, int] = (0, 0)
+) -> np.ndarray:
     """Additive Gaussian noise, independent per pixel and channel, ``std`` as a fraction of 255.
 
-    ImageNet-C's ``clip(x + N(0, std))``, drawn from ``rng`` itself. Not albumentations'
-    ``GaussNoise``: 2.0.8 draws with ``cv2.randn`` after ``cv2.setRNGSeed`` on one of only 2**16
-    seeds (so a few hundred items already share noise fields), resets OpenCV's RNG as a side
-    effect, and measured a std of 20.0 here for a requested 0.08 * 255 = 20.4.
+    ImageNet-C's ``clip(x + N(0, std))``, its noise drawn through ``_noise`` (a field addressed by
+    pixel position, rounded to whole levels: the same as rounding the sum, ties aside), so that
+    ``image`` may be a window of the frame whose top-left pixel sits at ``origin`` = (x, y).
+    Not albumentations' ``GaussNoise``: 2.0.8 draws with ``cv2.randn`` after ``cv2.setRNGSeed``
+    on one of only 2**16 seeds (so a few hundred items already share noise fields), resets
+    OpenCV's RNG as a side effect, and measured a std of 20.0 here for a requested 0.08 * 255 =
+    20.4.
     """
-    noise = rng.standard_normal(image.shape, dtype=np.float32)
-    noise *= np.float32(std * 255.0)
-    noise += image
-    return _to_uint8(noise)
+    noisy = noise_levels(image.shape, std * 255.0, rng, origin)
+    noisy += image  # int16: no level is lost before the clip
+    np.clip(noisy, 0, 255, out=noisy)
+    return noisy.astype(np.uint8)
 
 
 def grayscale(image: np.ndarray) -> np.ndarray:

@@ -15,28 +15,44 @@ from functools import cache
 import numpy as np
 
 from . import _blur, _geometry, _pixel
-from ._boxes import IMAGENET_C_SIZE, Boxes, check_boxes, check_image, face_region, face_size
+from ._boxes import IMAGENET_C_SIZE, Box, Boxes, check_boxes, check_image, face_region, face_size
 from ._severity import SEVERITIES, TABLE, Parameter
 
 __all__ = ["FAMILIES", "INVARIANCES", "apply", "parameters", "severities_of", "severity_table"]
 
 Params = Mapping[str, float]
-Adapter = Callable[[np.ndarray, Boxes, Params, np.random.Generator], tuple[np.ndarray, Boxes]]
+Origin = tuple[int, int]  # where the image an adapter gets sits in the frame: (x, y)
+Adapter = Callable[
+    [np.ndarray, Boxes, Params, np.random.Generator, Origin], tuple[np.ndarray, Boxes]
+]
 
 
 def _image_only(run: Callable[[np.ndarray, Params, np.random.Generator], np.ndarray]) -> Adapter:
     """Adapt a functional that leaves the boxes where they are."""
 
     def adapter(
-        image: np.ndarray, boxes: Boxes, p: Params, rng: np.random.Generator
+        image: np.ndarray, boxes: Boxes, p: Params, rng: np.random.Generator, origin: Origin
     ) -> tuple[np.ndarray, Boxes]:
         return run(image, p, rng), boxes
 
     return adapter
 
 
+def _positional(
+    run: Callable[[np.ndarray, Params, np.random.Generator, Origin], np.ndarray],
+) -> Adapter:
+    """Adapt a functional whose pixels depend on their position in the frame (the noise field)."""
+
+    def adapter(
+        image: np.ndarray, boxes: Boxes, p: Params, rng: np.random.Generator, origin: Origin
+    ) -> tuple[np.ndarray, Boxes]:
+        return run(image, p, rng, origin), boxes
+
+    return adapter
+
+
 def _occlusion(
-    image: np.ndarray, boxes: Boxes, p: Params, rng: np.random.Generator
+    image: np.ndarray, boxes: Boxes, p: Params, rng: np.random.Generator, origin: Origin
 ) -> tuple[np.ndarray, Boxes]:
     # The patch goes over the face box (the whole image without one), where it hides identity cues.
     region = face_region(image.shape, boxes)
@@ -53,18 +69,35 @@ _ADAPTERS: dict[str, Adapter] = {
         lambda im, p, rng: _blur.defocus_blur(im, p["radius"], p["alias_sigma"])
     ),
     "jpeg": _image_only(lambda im, p, rng: _pixel.jpeg(im, int(p["quality"]))),
-    "gaussian_noise": _image_only(lambda im, p, rng: _pixel.gaussian_noise(im, p["std"], rng)),
+    "gaussian_noise": _positional(
+        lambda im, p, rng, origin: _pixel.gaussian_noise(im, p["std"], rng, origin)
+    ),
     "brightness_up": _image_only(lambda im, p, rng: _pixel.shift_value(im, p["v_shift"])),
     "brightness_down": _image_only(lambda im, p, rng: _pixel.shift_value(im, p["v_shift"])),
     "contrast": _image_only(lambda im, p, rng: _pixel.contrast(im, p["factor"])),
     "gamma": _image_only(lambda im, p, rng: _pixel.gamma(im, p["gamma"])),
     "downscale": _image_only(lambda im, p, rng: _geometry.downscale(im, p["scale"])),
-    "crop_jitter": lambda im, boxes, p, rng: _geometry.crop_jitter(
+    "crop_jitter": lambda im, boxes, p, rng, origin: _geometry.crop_jitter(
         im, boxes, p["shift"], p["scale"], rng
     ),
     "occlusion": _occlusion,
-    "hflip": lambda im, boxes, p, rng: _geometry.hflip(im, boxes),
+    "hflip": lambda im, boxes, p, rng, origin: _geometry.hflip(im, boxes),
     "grayscale": _image_only(lambda im, p, rng: _pixel.grayscale(im)),
+}
+
+# Families whose output pixel reads only the input within ``reach`` px of it (and, for the noise,
+# its own position): ``apply`` computes a ``region`` of them from a window around it, with the
+# very values the whole frame would have there. The others read the whole image (contrast's
+# means, JPEG's 8x8 blocks, downscale's sampling grid) or move the boxes; they are cheap.
+_REACH: dict[str, Callable[[Params], int]] = {
+    "gaussian_blur": lambda p: _blur.gaussian_reach(p["sigma"]),
+    "motion_blur": lambda p: _blur.motion_reach(p["radius"]),
+    "defocus_blur": lambda p: _blur.defocus_reach(p["radius"]),
+    "gaussian_noise": lambda p: 0,
+    "brightness_up": lambda p: 0,
+    "brightness_down": lambda p: 0,
+    "gamma": lambda p: 0,
+    "grayscale": lambda p: 0,
 }
 
 FAMILIES: tuple[str, ...] = tuple(_ADAPTERS)
@@ -144,7 +177,8 @@ def parameters(name: str, severity: int, *, face_size: float) -> dict[str, float
 
 
 def apply(
-    name: str, image: np.ndarray, boxes: Boxes, severity: int, rng: np.random.Generator
+    name: str, image: np.ndarray, boxes: Boxes, severity: int, rng: np.random.Generator, *,
+    region: Box | None = None,
 ) -> tuple[np.ndarray, Boxes]:
     """Perturb a full image and move its boxes accordingly.
 
@@ -155,6 +189,13 @@ def apply(
             parameters and the region ``occlusion`` covers.
         severity: 0 (identity: a copy, same boxes) or 1-5; invariances accept only 0 and 1.
         rng: The item's generator; the result depends only on (image, boxes, severity, rng state).
+        region: The part of the result the caller will read (e.g. the face crop): pixels inside
+            it (whole pixels covering the box) are those of the whole frame's result; outside it
+            the image may be left clean. Families that only filter locally compute just a window
+            around it; the others, and ``None``, compute the whole frame. Motion and defocus
+            blur convolve large kernels through a DFT sized by what they are given, so a region
+            may differ from the whole frame's by one level on a few pixels (float rounding); the
+            window is a function of the region, so a region's bytes never vary.
 
     Returns:
         A new uint8 array of the input's shape, and the boxes after the perturbation: mirrored by
@@ -173,7 +214,37 @@ def apply(
     if level == 0:
         return image.copy(), boxes
     params = parameters(name, level, face_size=face_size(image.shape, boxes))
-    return _ADAPTERS[name](image, boxes, params, rng)
+    reach = _REACH.get(name)
+    if region is None or reach is None:
+        return _ADAPTERS[name](image, boxes, params, rng, (0, 0))
+    return _in_region(name, image, boxes, params, rng, region, reach(params)), boxes
+
+
+def _in_region(
+    name: str, image: np.ndarray, boxes: Boxes, params: Params, rng: np.random.Generator,
+    region: Box, reach: int,
+) -> np.ndarray:
+    """The whole frame, clean except ``region``, computed from a window ``reach`` px wider.
+
+    A pixel of the region reads only the window (its filter never reaches the window's edge
+    unless that edge is the frame's own, where the frame's border rule applies as well).
+    """
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = region
+    left = min(width - 1, max(0, math.floor(x0)))
+    top = min(height - 1, max(0, math.floor(y0)))
+    right = max(left + 1, min(width, math.ceil(x1)))
+    bottom = max(top + 1, min(height, math.ceil(y1)))
+    w_left, w_top = max(0, left - reach), max(0, top - reach)
+    w_right, w_bottom = min(width, right + reach), min(height, bottom + reach)
+    window, _ = _ADAPTERS[name](
+        image[w_top:w_bottom, w_left:w_right], boxes, params, rng, (w_left, w_top)
+    )
+    out = image.copy()
+    out[top:bottom, left:right] = window[top - w_top :, left - w_left :][
+        : bottom - top, : right - left
+    ]
+    return out
 
 
 def severity_table() -> list[dict[str, str | int | float]]:
