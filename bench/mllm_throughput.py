@@ -14,10 +14,11 @@ default a latency server that reads each request and sends one fixed answer labe
 (it decodes nothing, so on a small machine the cores go to the client), or ``--server sim``, the
 simulated MLLM (it scores every new image with the embedded model). Each configuration runs in its
 own child process through ``run_evaluation`` (the runner and store behind ``robustness run``) on a
-fresh store: per mode, "today" (one process, the PNG settings before the workers: zlib level 1),
-then ``--workers`` 1 and N. Printed, measured in the same run: wall time against the ideal
-``requests × latency / concurrency``, the client's CPU per request (the driver's threads plus its
-worker processes, user + system, the run only) and the driver's peak resident memory.
+fresh store: per mode, "before" (the client as it was when the throughput work began, emulated in
+one process by ``emulate_before``), then ``--workers`` 1 and N. Printed, measured in the same run:
+wall time against the ideal ``requests × latency / concurrency``, the client's CPU per request
+(the driver's threads plus its worker processes, user + system, the run only) and the driver's
+peak resident memory.
 
 Then the CPU-bound part alone: body crops prepared (decode, perturb, crop, digest, PNG) by a pool
 of 1 and of N workers with no server at all, as requests per second and their ratio.
@@ -113,6 +114,44 @@ def cpu_bound(args: argparse.Namespace) -> None:
     print(json.dumps({"requests": count, "wall_s": wall_s}))
 
 
+def emulate_before() -> None:
+    """Put back, in this process, what the client did before the throughput work (the baseline
+    the targets are stated against): PNG at zlib level 1 with adaptive filters; Gaussian noise
+    drawn as float32 over the whole frame; every perturbation on the whole frame (no regions);
+    the request through the SDK's typed ``chat.completions.create``."""
+    import cv2
+    import numpy as np
+
+    from perturbations import _pixel, _registry
+    from robustness._models import _openai, _pool
+
+    def whole_frame_noise(image: np.ndarray, std: float, rng: np.random.Generator,
+                          origin: tuple[int, int] = (0, 0)) -> np.ndarray:
+        noise = rng.standard_normal(image.shape, dtype=np.float32)
+        noise *= np.float32(std * 255.0)
+        noise += image
+        return np.clip(np.rint(noise), 0, 255).astype(np.uint8)
+
+    async def typed_create(self: _pool.PoolClient, body: dict) -> object:
+        index = await self._acquire()
+        try:
+            response = await self._clients[index].chat.completions.create(**body)
+        except BaseException:
+            await self._release(index, failed=True)
+            raise
+        await self._release(index, failed=False)
+        return response
+
+    def body_dict(body: dict, data_url: str | None) -> dict:
+        return json.loads(json.dumps(body).replace(_openai.IMAGE_SLOT, data_url or ""))
+
+    _openai._PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+    _pixel.gaussian_noise = whole_frame_noise
+    _registry._REACH.clear()
+    _openai.request_json = body_dict
+    _pool.PoolClient.complete = typed_create
+
+
 def child(args: argparse.Namespace) -> None:
     """One input mode's run; prints its figures as one JSON line."""
     with tempfile.TemporaryDirectory() as folder:
@@ -124,11 +163,8 @@ def child(args: argparse.Namespace) -> None:
                                          input_mode=args.mode),
             workers=args.run_workers,
         )
-        if args.today:  # the encoding before the workers arrived, in this one process
-            import cv2
-
-            from robustness._models import _openai
-            _openai._PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+        if args.before:
+            emulate_before()
         rss_before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
@@ -170,7 +206,7 @@ def main() -> None:
     parser.add_argument("--mode", choices=("face", "body"), help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--run-workers", type=int, default=1, help=argparse.SUPPRESS)
-    parser.add_argument("--today", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--before", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--prepare-only", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--latency-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -200,14 +236,14 @@ def main() -> None:
           f"{'ideal s':>8}{'x ideal':>8}{'CPU ms/req':>11}{'workers':>8}{'peak MB':>9}"
           f"{'(before)':>9}{'server CPU':>11}", flush=True)
     try:
-        runs = [(mode, "today", 1) for mode in args.modes]
+        runs = [(mode, "before", 1) for mode in args.modes]
         runs += [(mode, f"{w} worker{'s' * (w > 1)}", w) for mode in args.modes
                  for w in args.workers]
         for mode, label, workers in sorted(runs, key=lambda run: args.modes.index(run[0])):
             command = [sys.executable, __file__, "--mode", mode, "--base-url", base_url,
                        "--data", str(args.data), "--samples", str(args.samples),
                        "--replicates", str(args.replicates), "--run-workers", str(workers),
-                       "--concurrency", str(args.concurrency)] + ["--today"] * (label == "today")
+                       "--concurrency", str(args.concurrency)] + ["--before"] * (label == "before")
             server_before = process_cpu_s(server.pid)
             out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             f = json.loads(out.strip().splitlines()[-1])

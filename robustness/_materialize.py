@@ -19,7 +19,7 @@ from ._models import InputMode, ModelInput
 from ._seeding import item_rng
 from ._types import Box, Sample
 
-__all__ = ["crop", "input_digest", "model_input", "perturb", "sample_boxes"]
+__all__ = ["crop", "input_digest", "input_region", "model_input", "perturb", "sample_boxes"]
 
 
 def sample_boxes(sample: Sample, face: Box | None, image: np.ndarray) -> Boxes:
@@ -34,13 +34,23 @@ def sample_boxes(sample: Sample, face: Box | None, image: np.ndarray) -> Boxes:
 
 def perturb(
     image: np.ndarray, boxes: Boxes, *, sample_id: str, perturbation: str, severity: int,
-    replicate: int, seed: int,
+    replicate: int, seed: int, region: Box | None = None,
 ) -> tuple[np.ndarray, Boxes]:
-    """The perturbed full image and boxes of one condition; the clean image when severity is 0."""
+    """The perturbed full image and boxes of one condition; the clean image when severity is 0.
+
+    With a ``region`` (``input_region``), only the pixels there are sure to be perturbed: a
+    family that filters locally computes just a window around it (``perturbations.apply``).
+    """
     if perturbation == "none" or severity == 0:
         return image, boxes
     rng = item_rng(sample_id, perturbation, severity, replicate, seed)
-    return perturbations.apply(perturbation, image, boxes, severity, rng)
+    return perturbations.apply(perturbation, image, boxes, severity, rng, region=region)
+
+
+def _grown(box: Box, margin: float) -> Box:
+    x0, y0, x1, y1 = box
+    dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
+    return (x0 - dx, y0 - dy, x1 + dx, y1 + dy)
 
 
 def crop(image: np.ndarray, box: Box, *, margin: float = 0.0) -> np.ndarray:
@@ -48,12 +58,30 @@ def crop(image: np.ndarray, box: Box, *, margin: float = 0.0) -> np.ndarray:
 
     With margin 0 the crop is ``image[floor(y0):ceil(y1), floor(x0):ceil(x1)]``.
     """
-    x0, y0, x1, y1 = box
-    dx, dy = (x1 - x0) * margin, (y1 - y0) * margin
+    x0, y0, x1, y1 = _grown(box, margin)
     height, width = image.shape[:2]
-    left, top = max(0, math.floor(x0 - dx)), max(0, math.floor(y0 - dy))
-    right, bottom = min(width, math.ceil(x1 + dx)), min(height, math.ceil(y1 + dy))
+    left, top = max(0, math.floor(x0)), max(0, math.floor(y0))
+    right, bottom = min(width, math.ceil(x1)), min(height, math.ceil(y1))
     return np.ascontiguousarray(image[top:bottom, left:right])
+
+
+def input_region(boxes: Boxes, mode: InputMode, *, face_margin: float = 0.0) -> Box | None:
+    """The part of the frame ``model_input`` reads for ``mode`` (``None``: all of it).
+
+    A function of the mode's own crop alone, so a face crop is the same bytes whichever other
+    modes a plan has (a window-computed blur depends on its window: ``perturbations.apply``).
+    """
+    if mode == "face" and boxes.face is not None:
+        return _grown(boxes.face, face_margin)
+    if mode == "body":
+        return boxes.person
+    if mode == "face+body" and boxes.person is not None:
+        if boxes.face is None:
+            return boxes.person
+        face, person = _grown(boxes.face, face_margin), boxes.person
+        return (min(face[0], person[0]), min(face[1], person[1]),
+                max(face[2], person[2]), max(face[3], person[3]))
+    return None
 
 
 def model_input(

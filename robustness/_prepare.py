@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from perturbations import Boxes
+from perturbations import Box, Boxes
 
 from ._datasets import detect_face, load_sample_image
 from ._exceptions import ImageError
 from ._identity import request_key
-from ._materialize import input_digest, model_input, perturb, sample_boxes
+from ._materialize import input_digest, input_region, model_input, perturb, sample_boxes
 from ._models import InputMode, ModelInput
 from ._store import ItemRecord
 from ._types import Sample
@@ -80,21 +80,24 @@ def prepare(
         reason = f"{sample.image_path}: no face detected"
         return [Prepared(with_error(record, reason, "data"), job) for record, job in items]
     clean = sample_boxes(sample, face, image)
-    perturbed: dict[tuple[str, int, int], tuple[np.ndarray, Boxes]] = {}
+    # Each mode perturbs only the part of the frame its crop reads.
+    perturbed: dict[tuple[str, int, int, Box | None], tuple[np.ndarray, Boxes]] = {}
     crops: dict[tuple[str, int, int, str], tuple[ModelInput, str] | str] = {}
     prepared = []
     for record, job in items:
         condition = (record.perturbation, record.severity, record.replicate)
-        if condition not in perturbed:
-            perturbed[condition] = perturb(
+        mode = cast("InputMode", job.input_mode)  # a mode its model takes (``plan_jobs``)
+        region = input_region(clean, mode, face_margin=face_margin)
+        if (*condition, region) not in perturbed:
+            perturbed[(*condition, region)] = perturb(
                 image, clean, sample_id=sample.id, perturbation=record.perturbation,
-                severity=record.severity, replicate=record.replicate, seed=seed,
+                severity=record.severity, replicate=record.replicate, seed=seed, region=region,
             )
         # Prompts and repeats share one crop (and its digest) per condition and input mode.
-        mode = cast("InputMode", job.input_mode)  # a mode its model takes (``plan_jobs``)
         if (*condition, mode) not in crops:
             try:
-                item = model_input(*perturbed[condition], mode, face_margin=face_margin)
+                item = model_input(*perturbed[(*condition, region)], mode,
+                                   face_margin=face_margin)
                 crops[(*condition, mode)] = (item, input_digest(item))
             except ValueError as exc:
                 crops[(*condition, mode)] = f"{sample.image_path}: {exc}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import os
 import random
 import threading
@@ -92,6 +93,31 @@ def png_data_url(image: np.ndarray) -> str:
     if not ok:
         raise ModelError(f"could not encode a {image.shape} image as PNG")
     return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")
+
+
+# Stands for the image's data URL in a request body until it is serialised (``request_json``).
+IMAGE_SLOT = "robustness-image-url-7b1e0c55"
+# What a data URL of base64 is made of: nothing JSON escapes.
+_URL_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=:;,.-"
+
+
+def request_json(body: dict[str, Any], data_url: str | None) -> bytes:
+    """The body as JSON bytes, the data URL where ``IMAGE_SLOT`` stands.
+
+    A base64 data URL has nothing JSON escapes, so it is spliced into the serialised rest
+    rather than scanned by the encoder (1.2 ms for a 300 kB URL, a fifth of the client's CPU per
+    request); a URL with any other character is escaped by the encoder.
+    """
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    if data_url is None:
+        return text.encode()
+    if text.count(IMAGE_SLOT) != 1:
+        raise ModelError(f"a request's text contains the image placeholder {IMAGE_SLOT!r}")
+    head, _, tail = text.partition(IMAGE_SLOT)
+    url = data_url.encode()
+    if url.translate(None, _URL_BYTES):  # not base64: let the encoder escape it
+        url = json.dumps(data_url, ensure_ascii=False)[1:-1].encode()
+    return b"".join((head.encode(), url, tail.encode()))
 
 
 def encode_input(item: ModelInput) -> str:
@@ -238,10 +264,12 @@ class OpenAIModel(ModelAdapter):
             if cache_key not in encoded:
                 encoded[cache_key] = (image, asyncio.ensure_future(
                     asyncio.to_thread(png_data_url, image)))
-                while len(encoded) > 4 * self._endpoints.capacity:
+                # Requests sharing a crop come one after another: a few entries suffice, and a
+                # body crop with its URL holds ~3 MB.
+                while len(encoded) > self._endpoints.capacity:
                     encoded.popitem(last=False)
             data_url = await encoded[cache_key][1]
-        body = self._request(item, data_url)
+        body = request_json(self._request(item, data_url is not None), data_url)
         # Backoff jitter only spreads retries out; seeding it keeps runs reproducible.
         jitter = random.Random(stable_hash(self._fingerprint, item.prompt.id, item.repeat))
         last_error = "no attempt made"
@@ -262,15 +290,15 @@ class OpenAIModel(ModelAdapter):
         attempts = attempt + 1
         return Prediction(outcome="error", error=f"{last_error} (after {attempts} attempts)")
 
-    def _request(self, item: ModelInput, data_url: str | None) -> dict[str, Any]:
+    def _request(self, item: ModelInput, with_image: bool) -> dict[str, Any]:
         assert item.prompt is not None
         messages: list[dict[str, Any]] = []
         if item.prompt.system:
             messages.append({"role": "system", "content": item.prompt.system})
         content: list[dict[str, Any]] = [{"type": "text", "text": item.prompt.user}]
-        if data_url is not None:
+        if with_image:
             content.append({"type": "image_url",
-                            "image_url": {"url": data_url, "detail": self.settings.detail}})
+                            "image_url": {"url": IMAGE_SLOT, "detail": self.settings.detail}})
         messages.append({"role": "user", "content": content})
         request: dict[str, Any] = {
             "model": self.settings.model, "messages": messages,
