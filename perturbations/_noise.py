@@ -43,8 +43,11 @@ def _codes(shape: tuple[int, ...], origin: tuple[int, int], key: int) -> np.ndar
     codes = np.empty(shape, np.uint16)
     for row in range(y0 // TILE, -(-(y0 + height) // TILE)):
         for col in range(x0 // TILE, -(-(x0 + width) // TILE)):
-            stream = np.random.Generator(np.random.Philox(key=key, counter=[0, 0, row, col]))
-            tile = stream.integers(0, _CODES, (TILE, TILE, channels), dtype=np.uint16)
+            # Raw 64-bit words read as little-endian 16-bit codes: the same codes on any machine.
+            words = np.random.Philox(key=key, counter=[0, 0, row, col]).random_raw(
+                TILE * TILE * channels // 4 + 1)
+            tile = words.astype("<u8", copy=False).view("<u2")[: TILE * TILE * channels]
+            tile = tile.reshape(TILE, TILE, channels)
             top, left = max(row * TILE, y0), max(col * TILE, x0)
             bottom, right = min((row + 1) * TILE, y0 + height), min((col + 1) * TILE, x0 + width)
             codes[top - y0 : bottom - y0, left - x0 : right - x0] = tile[
