@@ -2,10 +2,10 @@
 
 The noise at pixel ``(y, x)``, channel ``c`` depends on the item's generator and on ``(y, x, c)``
 alone, never on the image's size or on which window of it is asked for: the frame is cut into
-64-px tiles on a grid anchored at ``(0, 0)`` and each tile draws from its own counter-based
-stream (Philox, keyed by one draw from the item's generator, counter = the tile's row and
-column). A face crop of a large photo then draws the few tiles under the face, and its pixels
-are the very pixels of the whole frame's noise there.
+64-px tiles on a grid anchored at ``(0, 0)`` and each tile draws from its own stream (SFC64, its
+state hashed from one draw of the item's generator and the tile's row and column). A face crop
+of a large photo then draws the few tiles under the face, and its pixels are the very pixels of
+the whole frame's noise there.
 
 Each value is Φ⁻¹ at the middle of one of 2**16 equal-probability bins, picked by a 16-bit draw
 (an inverse-CDF sample), rescaled to unit variance. Against a float sampler this differs by under
@@ -15,7 +15,9 @@ the result is rounded to; it costs a fraction of a float Gaussian draw.
 
 from __future__ import annotations
 
+import hashlib
 import statistics
+import struct
 from functools import cache
 
 import numpy as np
@@ -36,18 +38,19 @@ def _unit_quantiles() -> np.ndarray:
     return quantiles
 
 
-def _codes(shape: tuple[int, ...], origin: tuple[int, int], key: int) -> np.ndarray:
+def _codes(shape: tuple[int, ...], origin: tuple[int, int], key: bytes) -> np.ndarray:
     """The 16-bit codes of the window ``shape`` whose top-left pixel is ``origin`` = (x, y)."""
     height, width, channels = shape
     x0, y0 = origin
     codes = np.empty(shape, np.uint16)
+    words = -(-TILE * TILE * channels // 4)  # four codes per 64-bit word
+    bits = np.random.SFC64(0)  # its state is set per tile below
     for row in range(y0 // TILE, -(-(y0 + height) // TILE)):
         for col in range(x0 // TILE, -(-(x0 + width) // TILE)):
-            # Raw 64-bit words read as little-endian 16-bit codes: the same codes on any machine.
-            words = np.random.Philox(key=key, counter=[0, 0, row, col]).random_raw(
-                TILE * TILE * channels // 4 + 1)
-            tile = words.astype("<u8", copy=False).view("<u2")[: TILE * TILE * channels]
-            tile = tile.reshape(TILE, TILE, channels)
+            bits.state = _tile_state(key, row, col)
+            # Raw words read as little-endian 16-bit codes: the same codes on any machine.
+            raw = bits.random_raw(words).astype("<u8", copy=False).view("<u2")
+            tile = raw[: TILE * TILE * channels].reshape(TILE, TILE, channels)
             top, left = max(row * TILE, y0), max(col * TILE, x0)
             bottom, right = min((row + 1) * TILE, y0 + height), min((col + 1) * TILE, x0 + width)
             codes[top - y0 : bottom - y0, left - x0 : right - x0] = tile[
@@ -56,11 +59,23 @@ def _codes(shape: tuple[int, ...], origin: tuple[int, int], key: int) -> np.ndar
     return codes
 
 
+def _tile_state(key: bytes, row: int, col: int) -> dict[str, object]:
+    """SFC64's state for one tile: three words hashed from the item's key and the tile's place.
+
+    Setting the state directly costs a fraction of seeding a generator (which hashes a seed
+    sequence and warms up) per tile; the hash already spreads every tile's state uniformly.
+    """
+    digest = hashlib.blake2b(key + struct.pack("<qq", row, col), digest_size=24).digest()
+    words = np.frombuffer(digest, dtype="<u8").astype(np.uint64)
+    return {"bit_generator": "SFC64", "has_uint32": 0, "uinteger": 0,
+            "state": {"state": np.append(words, np.uint64(1))}}
+
+
 def noise_levels(
     shape: tuple[int, ...], std: float, rng: np.random.Generator, origin: tuple[int, int] = (0, 0)
 ) -> np.ndarray:
     """Gaussian noise of standard deviation ``std`` (in levels), rounded to whole levels (int16),
     for the window ``shape`` at ``origin`` (x, y) of the frame. Takes one draw from ``rng``."""
-    key = int(rng.integers(2**63))
+    key = rng.bytes(16)
     levels = np.rint(_unit_quantiles() * std).astype(np.int16)
     return np.take(levels, _codes(shape, origin, key), mode="clip")  # codes are all in range

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib
 import json
 import os
 import random
@@ -32,7 +33,7 @@ from .._seeding import stable_hash
 from .._tokens import image_tokens, text_tokens
 from .._types import Prediction
 from ._base import AnswerSink, InputMode, ModelAdapter, ModelInput, Request
-from ._pool import EndpointPool, pool_identity, split_urls
+from ._pool import EndpointPool, PoolClient, pool_identity, split_urls
 from ._provider_errors import classify, usable_choice
 
 __all__ = ["OpenAIModel", "OpenAISettings", "png_data_url"]
@@ -192,13 +193,11 @@ class OpenAIModel(ModelAdapter):
     async def _stream(
         self, requests: Iterator[Request], on_answer: AnswerSink, stop: threading.Event
     ) -> None:
-        from openai import AsyncOpenAI
-
-        client = self._endpoints.connect(lambda url: AsyncOpenAI(
-            base_url=url, api_key=self._api_key, max_retries=0,
-            timeout=self.settings.timeout_s,
-        ))
         loop = asyncio.get_running_loop()
+        # The SDK's typed models take seconds to import (2-3 s on a loaded 2-core machine): it
+        # loads in a thread while the first requests are prepared, not before.
+        sdk = loop.run_in_executor(None, importlib.import_module, "openai")
+        client: PoolClient | None = None
         # Prompts and repeats share one crop: encode it once, off the event loop.
         encoded: OrderedDict[str, tuple[np.ndarray, asyncio.Future[str]]] = OrderedDict()
         in_flight: dict[asyncio.Future[Prediction], str] = {}
@@ -226,6 +225,7 @@ class OpenAIModel(ModelAdapter):
                         if request is None:
                             exhausted = True
                         elif not (stop.is_set() or failure is not None):
+                            client = client or self._connect(await sdk)
                             task = asyncio.ensure_future(self._answer(client, request, encoded))
                             in_flight[task] = request.key
                         continue
@@ -244,12 +244,19 @@ class OpenAIModel(ModelAdapter):
             await asyncio.gather(*in_flight, return_exceptions=True)
             if pull is not None:
                 await asyncio.gather(pull, return_exceptions=True)
-            await client.close()
+            if client is not None:
+                await client.close()
             if failure is not None:
                 raise failure
 
+    def _connect(self, openai: Any) -> PoolClient:
+        """A client per replica of the pool."""
+        return self._endpoints.connect(lambda url: openai.AsyncOpenAI(
+            base_url=url, api_key=self._api_key, max_retries=0, timeout=self.settings.timeout_s,
+        ))
+
     async def _answer(
-        self, client: Any, request: Request,
+        self, client: PoolClient, request: Request,
         encoded: OrderedDict[str, tuple[np.ndarray, asyncio.Future[str]]],
     ) -> Prediction:
         item = request.input
