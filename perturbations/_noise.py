@@ -19,6 +19,7 @@ import hashlib
 import statistics
 import struct
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,7 @@ def _codes(shape: tuple[int, ...], origin: tuple[int, int], key: bytes) -> np.nd
     return codes
 
 
-def _tile_state(key: bytes, row: int, col: int) -> dict[str, object]:
+def _tile_state(key: bytes, row: int, col: int) -> Any:
     """SFC64's state for one tile: three words hashed from the item's key and the tile's place.
 
     Setting the state directly costs a fraction of seeding a generator (which hashes a seed
@@ -67,6 +68,7 @@ def _tile_state(key: bytes, row: int, col: int) -> dict[str, object]:
     """
     digest = hashlib.blake2b(key + struct.pack("<qq", row, col), digest_size=24).digest()
     words = np.frombuffer(digest, dtype="<u8").astype(np.uint64)
+    # (numpy types this dict as a private TypedDict, hence ``Any``)
     return {"bit_generator": "SFC64", "has_uint32": 0, "uinteger": 0,
             "state": {"state": np.append(words, np.uint64(1))}}
 
