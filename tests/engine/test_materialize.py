@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from perturbations import Boxes
-from robustness._materialize import input_digest, model_input, perturb
+from robustness._materialize import input_digest, input_region, model_input, perturb
 
 IMAGE = np.arange(60 * 80 * 3, dtype=np.uint8).reshape(60, 80, 3)
 FACE = (20.0, 10.0, 40.0, 30.0)
@@ -60,3 +60,19 @@ def test_perturbation_is_seeded_per_item() -> None:
     assert np.array_equal(first, again) and not np.array_equal(first, other)
     clean, same_boxes = perturb(IMAGE, boxes, **{**kwargs, "severity": 0})  # type: ignore[arg-type]
     assert clean is IMAGE and same_boxes == boxes
+
+
+@pytest.mark.parametrize("mode", ["face", "body", "face+body", "full"])
+def test_each_mode_perturbs_the_region_its_crop_reads(mode: str) -> None:
+    """Perturbing only ``input_region`` gives the crops the whole perturbed frame gives."""
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, (90, 120, 3), dtype=np.uint8)
+    boxes = Boxes(face=(40.3, 20.6, 71.2, 55.9), person=(25.0, 5.0, 95.0, 90.0))
+    for family in ("gaussian_noise", "gaussian_blur", "brightness_up", "crop_jitter", "jpeg"):
+        kwargs = dict(sample_id="s1", perturbation=family, severity=4, replicate=0, seed=7)
+        whole = model_input(*perturb(image, boxes, **kwargs), mode,  # type: ignore[arg-type]
+                            face_margin=0.2)
+        region = input_region(boxes, mode, face_margin=0.2)  # type: ignore[arg-type]
+        part = model_input(*perturb(image, boxes, region=region, **kwargs),  # type: ignore[arg-type]
+                           mode, face_margin=0.2)  # type: ignore[arg-type]
+        assert input_digest(part) == input_digest(whole), (family, mode)
