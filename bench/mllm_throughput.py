@@ -177,7 +177,7 @@ def child(args: argparse.Namespace) -> None:
     worker_s = result.stats.worker_cpu_s
     print(json.dumps({
         "cpu_s": cpu_s + worker_s, "worker_s": worker_s,
-        "wall_s": wall_s, "calls": result.stats.model_calls,
+        "wall_s": wall_s, "execute_s": result.stats.seconds, "calls": result.stats.model_calls,
         "requests": result.stats.requests, "errors": result.stats.errors, "distinct": distinct,
         "peak_mb": cpu_after.ru_maxrss / 1024, "before_mb": rss_before_kb / 1024,
     }))
@@ -233,7 +233,8 @@ def main() -> None:
           f"{args.concurrency} in flight; {os.cpu_count()} CPUs, load average {load:.1f} at the "
           f"start (a loaded machine stretches wall times; compare within one run)", flush=True)
     print(f"{'crop':<6}{'client':<11}{'requests':>9}{'distinct':>9}{'errors':>7}{'wall s':>8}"
-          f"{'ideal s':>8}{'x ideal':>8}{'CPU ms/req':>11}{'workers':>8}{'peak MB':>9}"
+          f"{'ideal s':>8}{'x ideal':>8}{'sending':>8}{'CPU ms/req':>11}{'workers':>8}"
+          f"{'peak MB':>9}"
           f"{'(before)':>9}{'server CPU':>11}", flush=True)
     try:
         runs = [(mode, "before", 1) for mode in args.modes]
@@ -251,13 +252,17 @@ def main() -> None:
             ideal = f["calls"] * args.latency_ms / 1000 / args.concurrency
             calls = max(1, f["calls"])
             print(f"{mode:<6}{label:<11}{f['calls']:>9}{f['distinct']:>9}{f['errors']:>7}{f['wall_s']:8.2f}"
-                  f"{ideal:8.2f}{f['wall_s'] / ideal:8.2f}{1000 * f['cpu_s'] / calls:11.1f}"
+                  f"{ideal:8.2f}{f['wall_s'] / ideal:8.2f}{f['execute_s'] / ideal:8.2f}"
+                  f"{1000 * f['cpu_s'] / calls:11.1f}"
                   f"{1000 * f['worker_s'] / calls:8.1f}"
                   f"{f['peak_mb']:9.0f}{f['before_mb']:9.0f}{1000 * server_cpu_s / calls:11.1f}",
                   flush=True)
     finally:
         server.terminate()
         server.wait()
+    print("x ideal: the whole run (start-up, planning, sending, summary) against the ideal; "
+          "sending: the run's execution alone (preparing and sending, from the first sample "
+          "to the last answer stored), against the same ideal")
     print("CPU ms/req: the client's CPU per request, its worker processes included (workers: "
           "theirs alone); server CPU: "
           "the server's CPU per request, which shares this machine's cores with the client")
