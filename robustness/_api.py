@@ -237,7 +237,7 @@ def run_summary(
     Models whose answers came from the simulated server are listed under ``simulated`` and
     flagged in their own block, so no reader mistakes them for a real model's figures.
     """
-    rows = store.item_rows(run_id)
+    results, rows = store.summary_rows(run_id)
     simulated = {str(row["model"]) for row in rows if row["simulated"]}
     run = {
         "id": run_id,
@@ -253,7 +253,6 @@ def run_summary(
     }
     if judge is not None:
         run["judge"] = asdict(judge)
-    results = store.item_results(run_id, rows)
     return with_slices_and_cost(
         run_summary_of(results, run=run, simulated=simulated, seed=seed), rows, results,
         store.sample_extras(run_id) if slice_by else {}, slice_by=slice_by, prices=prices,

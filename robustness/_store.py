@@ -24,12 +24,12 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ._exceptions import StoreError
-from ._input_modes import label_views
+from ._input_modes import label_views, view_name
 from ._secrets import redact_fields, redact_json
 from ._types import ItemResult, Prediction
 
@@ -232,6 +232,18 @@ class Store:
         )
         return {tuple(row) for row in rows}
 
+    def finished_count(self, run_id: str) -> int:
+        """How many items ``finished_items`` would hold, counted without reading them.
+
+        A rerun compares it with the plan's size: every item of a run id comes from the one plan
+        that id names, so equal counts mean every planned item is finished.
+        """
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM items "
+            "WHERE run_id = ? AND error IS NULL AND request_key IS NOT NULL", (run_id,)
+        ).fetchone()
+        return int(row[0])
+
     def record(
         self,
         run_id: str,
@@ -271,6 +283,34 @@ class Store:
         rows = [dict(zip(names, row, strict=True)) for row in cursor]
         label_views(rows)
         return rows
+
+    def summary_rows(self, run_id: str) -> tuple[list[ItemResult], list[dict[str, object]]]:
+        """The run's items as the metrics read them (``item_results``), and beside each a narrow
+        row (``SUMMARY_COLUMNS``, as ``item_rows`` names them) for cost and parse provenance.
+
+        One read for the run's summary: at a million items, building ``item_rows``' full dicts
+        and then converting them cost more than all the planning of a rerun.
+        """
+        cursor = self._db.execute(
+            f"SELECT {_RESULT_SELECT}, {_SUMMARY_SELECT} FROM items i "
+            "LEFT JOIN predictions p ON p.request_key = i.request_key "
+            "WHERE i.run_id = ? ORDER BY i.position",
+            (run_id,),
+        )
+        width = len(_RESULT_FIELDS)
+        results: list[ItemResult] = []
+        rows: list[dict[str, object]] = []
+        for row in cursor:
+            # The columns are ItemResult's fields in order; SQLite gives each its schema type.
+            results.append(ItemResult(*row[:width]))
+            rows.append(dict(zip(SUMMARY_COLUMNS, row[width:], strict=True)))
+        viewed = _several_modes(results)
+        if viewed:  # named per mode, as ``label_views`` names ``item_rows``
+            for index, (result, row) in enumerate(zip(results, rows, strict=True)):
+                if result.model in viewed:
+                    row["model"] = view_name(result.model, result.input_mode)
+                    results[index] = replace(result, model=str(row["model"]))
+        return results, rows
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
@@ -313,6 +353,32 @@ class Store:
             )
             for r in source
         ]
+
+
+# ``ItemResult``'s fields in order, as ``item_rows`` computes each (the outcome included).
+_RESULT_FIELDS = (
+    "i.model", "i.prompt", "i.sample_id", "i.perturbation", "i.severity", "i.replicate",
+    "i.repeat", "CASE WHEN i.error IS NOT NULL OR p.outcome IS NULL THEN 'error' "
+    "ELSE p.outcome END", "p.age", "p.gender", "i.age_true", "i.age_low", "i.age_high",
+    "i.gender_true", "i.subject_id", "p.refusal_kind", "i.input_mode",
+)
+_RESULT_SELECT = ", ".join(_RESULT_FIELDS)
+# The columns of ``item_rows`` a run's summary reads besides the metrics' (``summary_rows``).
+SUMMARY_COLUMNS = ("model", "prompt", "outcome", "input_mode", "simulated", "parser_version",
+                   "parsed_by", "latency_ms", "tokens_in", "tokens_out", "raw_text",
+                   "image_path")
+_SUMMARY_SELECT = ", ".join((
+    "i.model", "i.prompt", _RESULT_FIELDS[7], "i.input_mode", "i.simulated", "p.parser_version",
+    "p.parsed_by", "p.latency_ms", "p.tokens_in", "p.tokens_out", "p.raw_text", "i.image_path",
+))
+
+
+def _several_modes(results: Sequence[ItemResult]) -> set[str]:
+    """Models these items asked with more than one input mode."""
+    modes: dict[str, set[str]] = {}
+    for result in results:
+        modes.setdefault(result.model, set()).add(result.input_mode)
+    return {model for model, found in modes.items() if len(found) > 1}
 
 
 def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str, str]]:

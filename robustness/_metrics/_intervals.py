@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from robustness._metrics._bootstrap import cluster_bootstrap
+from robustness._metrics._bootstrap import percentile_interval
 
 __all__ = ["LEVEL", "METHODS", "StatisticKind", "figure_interval", "interval_settings"]
 
@@ -60,9 +60,9 @@ def figure_interval(
     n_clusters = len(set(clusters))
     if kind == "rate" and n_clusters == n:
         return _exact(float(np.sum(values)), n), "clopper-pearson"
-    result = cluster_bootstrap(values, clusters, n_boot=n_boot, rng=rng, level=LEVEL)
-    if result is not None:
-        low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
+    interval = percentile_interval(values, clusters, n_boot=n_boot, rng=rng, level=LEVEL)
+    if interval is not None:
+        low, high = interval
         if high > low:
             return (low, high), "cluster-bootstrap"
         if kind == "mean":
