@@ -12,6 +12,7 @@ from perturbations import FAMILIES, INVARIANCES, SEVERITIES
 from prompts import PromptVariant, load_variants
 
 from ._cost import Prices
+from ._bulk import cycles_collected_later
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
 from ._executors import executor_for
@@ -237,6 +238,15 @@ def run_summary(
     Models whose answers came from the simulated server are listed under ``simulated`` and
     flagged in their own block, so no reader mistakes them for a real model's figures.
     """
+    with cycles_collected_later():
+        return _run_summary(store, run_id, stats, seed=seed, slice_by=slice_by, prices=prices,
+                            judge=judge)
+
+
+def _run_summary(
+    store: Store, run_id: str, stats: RunStats, *, seed: int, slice_by: Sequence[str],
+    prices: Mapping[str, Prices] | None, judge: JudgeStats | None,
+) -> dict[str, Any]:
     results, rows = store.summary_rows(run_id)
     simulated = {str(row["model"]) for row in rows if row["simulated"]}
     run = {

@@ -24,6 +24,7 @@ from PIL import Image
 from perturbations import Boxes
 from reports import Answer, GalleryCell, GallerySample, Header, ReportData, render_html
 
+from ._bulk import cycles_collected_later
 from ._cost import Prices
 from ._datasets import detect_face, load_dataset, load_image
 from ._exceptions import ConfigError, RobustnessError
@@ -116,10 +117,11 @@ def write_report(
     prices: Mapping[str, Prices] | None = None,
 ) -> Path:
     """Build a run's report (see ``build_report``), write it as one HTML file; return its path."""
-    page = render_html(build_report(
-        store_path, run_id=run_id, gallery_samples=gallery_samples, thumb_px=thumb_px, ab=ab,
-        counterexamples=counterexamples, slice_by=slice_by, prices=prices,
-    ))
+    with cycles_collected_later():
+        page = render_html(build_report(
+            store_path, run_id=run_id, gallery_samples=gallery_samples, thumb_px=thumb_px, ab=ab,
+            counterexamples=counterexamples, slice_by=slice_by, prices=prices,
+        ))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
