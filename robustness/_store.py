@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -263,11 +263,16 @@ class Store:
         """Cache one prediction outside any run (counterexample search); errors are not kept."""
         self.record("", [], {key: (model, fingerprint, prediction)})
 
-    def item_rows(self, run_id: str) -> list[dict[str, object]]:
-        """Every item of a run joined with its prediction, in plan order.
+    def item_rows(
+        self, run_id: str, samples: Collection[str] | None = None
+    ) -> list[dict[str, object]]:
+        """Every item of a run joined with its prediction, in plan order (only these ``samples``'
+        items when given: a report's gallery reads a few samples of a million items).
 
         A model the run asked with several input modes is named per mode (``label_views``).
         """
+        chosen = sorted(samples) if samples is not None else []
+        only = f"AND i.sample_id IN ({','.join('?' * len(chosen))}) " if samples is not None else ""
         cursor = self._db.execute(
             "SELECT i.model, i.prompt, i.sample_id, i.perturbation, i.severity, i.replicate, "
             "i.repeat, i.age_true, i.age_low, i.age_high, i.gender_true, i.subject_id, "
@@ -281,8 +286,8 @@ class Store:
             "i.image_sha256, i.request_key, "
             "i.image_path, i.simulated, i.input_mode "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
-            "WHERE i.run_id = ? ORDER BY i.position",
-            (run_id,),
+            f"WHERE i.run_id = ? {only}ORDER BY i.position",
+            (run_id, *chosen),
         )
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor]
@@ -319,6 +324,15 @@ class Store:
                     row["model"] = view_name(result.model, result.input_mode)
                     results[index] = replace(result, model=str(row["model"]))
         return results, rows
+
+    def answered_requests(self, run_id: str) -> tuple[int, int, int]:
+        """(distinct request keys, their tokens in, their tokens out) over the run's answered
+        items (no error, a stored prediction), each key counted once."""
+        row = self._db.execute(
+            "SELECT COUNT(*), TOTAL(tokens_in), TOTAL(tokens_out) FROM predictions "
+            "WHERE request_key IN (SELECT request_key FROM items WHERE run_id = ? "
+            "AND error IS NULL)", (run_id,)).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
