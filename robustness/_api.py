@@ -11,8 +11,8 @@ from typing import Any
 from perturbations import FAMILIES, INVARIANCES, SEVERITIES
 from prompts import PromptVariant, load_variants
 
-from ._cost import Prices
 from ._bulk import cycles_collected_later
+from ._cost import Prices
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
 from ._executors import executor_for
