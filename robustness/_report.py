@@ -81,10 +81,9 @@ def build_report(
             raise ConfigError(f"no run {run_id!r} in {path}; runs: {', '.join(ids)}")
         config = redact_json(store.run_config(run_id))
         # The summary's narrow read (``Store.summary_rows``); full rows only for the gallery.
-        results, rows = store.summary_rows(run_id)
+        results, rows = store.summary_rows(run_id, keys=True)
         redact_rows(rows)
         extras = store.sample_extras(run_id) if slice_by else {}
-        requests = store.answered_requests(run_id)
         seed = int(config.get("seed", 0))
         simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
                            | set(config.get("simulated") or []))
@@ -102,7 +101,7 @@ def build_report(
     return ReportData(
         title=f"Stability report — {Path(str(config.get('data', 'run'))).name}",
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        header=_header(run_id, config, results, rows, requests, simulated, errors),
+        header=_header(run_id, config, results, rows, simulated, errors),
         summary=summary,
         gallery=_gallery(picked, results, shown, pairs, config, thumb_px=thumb_px),
         ab=ab, counterexamples=counterexamples,
@@ -150,11 +149,13 @@ def attribution_line(text: str | None) -> str | None:
 
 def _header(
     run_id: str, config: Mapping[str, Any], results: Sequence[ItemResult], rows: Sequence[Row],
-    requests: tuple[int, int, int], simulated: Sequence[str], errors: int,
+    simulated: Sequence[str], errors: int,
 ) -> Header:
-    """``rows``: the summary's narrow rows; ``requests``: ``Store.answered_requests``."""
-    answered, tokens_in, tokens_out = requests
-    tokens = {"in": tokens_in, "out": tokens_out}
+    """``rows``: the summary's narrow rows, with request keys (``Store.summary_rows``)."""
+    answered = {str(r["request_key"]): r for r in rows
+                if r["request_key"] is not None and r["outcome"] != "error"}
+    tokens = {side: sum(int(r[f"tokens_{side}"] or 0) for r in answered.values())
+              for side in ("in", "out")}
     try:
         version = metadata.version("agegender-robustness")
     except metadata.PackageNotFoundError:
@@ -168,7 +169,7 @@ def _header(
                    "attribution": attribution_line(config.get("attribution")),
                    "attribution_full": config.get("attribution")}],
         counts={"samples": len({r.sample_id for r in results}), "items": len(results),
-                "model requests": answered,
+                "model requests": len(answered),
                 "refusals": sum(r.outcome == "refusal" for r in results), "errors": errors},
         seed=int(config.get("seed", 0)),
         versions={"agegender-robustness": version}

@@ -294,29 +294,33 @@ class Store:
         label_views(rows)
         return rows
 
-    def summary_rows(self, run_id: str) -> tuple[list[ItemResult], list[dict[str, object]]]:
+    def summary_rows(
+        self, run_id: str, *, keys: bool = False
+    ) -> tuple[list[ItemResult], list[dict[str, object]]]:
         """The run's items as the metrics read them (``item_results``), and beside each a narrow
-        row (``SUMMARY_COLUMNS``, as ``item_rows`` names them) for cost and parse provenance.
+        row (``SUMMARY_COLUMNS``, as ``item_rows`` names them) for cost and parse provenance;
+        with ``keys``, its ``request_key`` too (a report counts the requests behind a run).
 
         One read for the run's summary: at a million items, building ``item_rows``' full dicts
         and then converting them cost more than all the planning of a rerun.
         """
         cursor = self._db.execute(
-            f"SELECT {_RESULT_SELECT}, {_SUMMARY_SELECT} FROM items i "
+            f"SELECT {_RESULT_SELECT}, {_SUMMARY_SELECT}{', i.request_key' if keys else ''} "
+            "FROM items i "
             "LEFT JOIN predictions p ON p.request_key = i.request_key "
             "WHERE i.run_id = ? ORDER BY i.position",
             (run_id,),
         )
         width = len(_RESULT_FIELDS)
+        names = (*SUMMARY_COLUMNS, "request_key") if keys else SUMMARY_COLUMNS
         results: list[ItemResult] = []
         rows: list[dict[str, object]] = []
         for row in cursor:
             # The columns are ItemResult's fields in order; SQLite gives each its schema type.
             result = ItemResult(*row[:width])
             results.append(result)
-            rows.append(dict(zip(SUMMARY_COLUMNS, (result.model, result.prompt, result.outcome,
-                                                   result.input_mode, *row[width:]),
-                                 strict=True)))
+            rows.append(dict(zip(names, (result.model, result.prompt, result.outcome,
+                                         result.input_mode, *row[width:]), strict=True)))
         viewed = _several_modes(results)
         if viewed:  # named per mode, as ``label_views`` names ``item_rows``
             for index, (result, row) in enumerate(zip(results, rows, strict=True)):
@@ -324,15 +328,6 @@ class Store:
                     row["model"] = view_name(result.model, result.input_mode)
                     results[index] = replace(result, model=str(row["model"]))
         return results, rows
-
-    def answered_requests(self, run_id: str) -> tuple[int, int, int]:
-        """(distinct request keys, their tokens in, their tokens out) over the run's answered
-        items (no error, a stored prediction), each key counted once."""
-        row = self._db.execute(
-            "SELECT COUNT(*), TOTAL(tokens_in), TOTAL(tokens_out) FROM predictions "
-            "WHERE request_key IN (SELECT request_key FROM items WHERE run_id = ? "
-            "AND error IS NULL)", (run_id,)).fetchone()
-        return int(row[0]), int(row[1]), int(row[2])
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
