@@ -4,7 +4,11 @@ Images of one person are not independent evidence: resampling single images woul
 too narrow. We resample whole clusters (a subject, or a sample when no subject is known) and take
 the ratio of resampled sums, which weights clusters of unequal size correctly. The resampling is
 ``scipy.stats.bootstrap`` over per-cluster totals (one matrix of cluster indices per batch), so
-1000 resamples over 10k items take milliseconds.
+1000 resamples over 10k items take milliseconds. The summary's percentile intervals come from
+``percentile_interval``: the same draws and numbers without SciPy's per-call checks, which
+dominated a summary's thousand-odd intervals. Resamples are never capped: on cluster totals the
+work per interval grows with the clusters (subjects, samples), not with the items, so a million
+items cost what their few hundred subjects cost.
 
 Randomness comes only from the ``Generator`` passed in; ``statistic_rng`` derives one from the run
 seed and a stable key, so adding a model or condition never moves another statistic's interval.

@@ -98,13 +98,9 @@ def retest(rows: Sequence[ItemResult], interval: Interval) -> dict[str, Any] | N
     }
 
 
-def _mean_pair_difference(ages: Sequence[float]) -> float:
-    """Mean |difference| over every pair of ``ages`` (each pair once)."""
-    return float(_spreads_and_differences([list(ages)])[1][0])
-
-
 def _spreads_and_differences(groups: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
-    """``population_sd`` and ``_mean_pair_difference`` of each group of two or more ages.
+    """``population_sd`` and the mean |difference| over every pair (each pair once) of each group
+    of two or more ages.
 
     Computed for all groups of one size at once (a million-item run has ~200k groups): one row
     per group, reduced along the row as NumPy reduces a single group, so each value is the one
