@@ -32,9 +32,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from prompts import PARSER_VERSION
 from robustness import ModelSettings, RunOptions, plan_run
 from robustness._api import _config
-from robustness._runner import _records
+from robustness._prepare import unfinished_items
 from robustness._seeding import stable_hash
 from robustness._store import Store
 from robustness._types import Prediction
@@ -42,6 +43,8 @@ from robustness._types import Prediction
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "faces" / "london"
 FAMILIES = ("jpeg", "gaussian_noise", "motion_blur", "defocus_blur", "contrast")
 PROMPTS = ("baseline", "json", "number-only", "gender-first", "expert-persona", "step-by-step")
+# Read by the current parser, as a finished run's answers are: a rerun has nothing to re-parse.
+PARSED = {"parser_version": PARSER_VERSION, "parsed_by": "rules", "asks": "age,gender"}
 # Port 9 (discard): nothing listens there; a rerun that tried to call the model would fail loudly.
 NEVER_CONTACTED = "http://127.0.0.1:9/v1"
 
@@ -51,14 +54,14 @@ def synthetic(key: str, age: float | None, gender: str | None, severity: int) ->
     draw = int(key[:8], 16) / 0xFFFFFFFF
     if draw < 0.04:
         return Prediction(outcome="refusal", refusal_kind="policy",
-                          raw_text="I can't estimate the age of people in images.")
+                          raw_text="I can't estimate the age of people in images.", **PARSED)
     base = age if age is not None else 35.0
     estimate = base + (draw - 0.5) * (4 + 3 * severity)
     flip = draw > 1 - 0.01 * severity
     said = gender if not flip else ("male" if gender == "female" else "female")
     return Prediction(outcome="answer", age=round(estimate, 1), gender=said,  # type: ignore[arg-type]
                       raw_text=f"The person appears to be about {estimate:.0f} years old, {said}.",
-                      latency_ms=200.0, tokens_in=900, tokens_out=14)
+                      latency_ms=200.0, tokens_in=900, tokens_out=14, **PARSED)
 
 
 def cli_args(args: argparse.Namespace, store: Path) -> list[str]:
@@ -80,7 +83,8 @@ def write_store(args: argparse.Namespace, store: Path) -> tuple[int, float]:
         db.begin_run(plan.run_id, _config(plan))
         for position, sample in enumerate(plan.dataset.samples):
             records, fresh = [], {}
-            for record, job in _records(sample, position, plan.conditions, plan.jobs, set()):
+            for record, job in unfinished_items(sample, position, plan.conditions,
+                                                plan.jobs, set()):
                 key = stable_hash("synthetic", *record.identity)
                 fresh[key] = (job.model.name, job.model.fingerprint,
                               synthetic(key, sample.age, sample.gender, record.severity))

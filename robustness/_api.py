@@ -11,6 +11,7 @@ from typing import Any
 from perturbations import FAMILIES, INVARIANCES, SEVERITIES
 from prompts import PromptVariant, load_variants
 
+from ._bulk import cycles_collected_later
 from ._cost import Prices
 from ._datasets import Dataset, load_dataset
 from ._exceptions import ConfigError
@@ -237,7 +238,16 @@ def run_summary(
     Models whose answers came from the simulated server are listed under ``simulated`` and
     flagged in their own block, so no reader mistakes them for a real model's figures.
     """
-    rows = store.item_rows(run_id)
+    with cycles_collected_later():
+        return _run_summary(store, run_id, stats, seed=seed, slice_by=slice_by, prices=prices,
+                            judge=judge)
+
+
+def _run_summary(
+    store: Store, run_id: str, stats: RunStats, *, seed: int, slice_by: Sequence[str],
+    prices: Mapping[str, Prices] | None, judge: JudgeStats | None,
+) -> dict[str, Any]:
+    results, rows = store.summary_rows(run_id)
     simulated = {str(row["model"]) for row in rows if row["simulated"]}
     run = {
         "id": run_id,
@@ -253,7 +263,6 @@ def run_summary(
     }
     if judge is not None:
         run["judge"] = asdict(judge)
-    results = store.item_results(run_id, rows)
     return with_slices_and_cost(
         run_summary_of(results, run=run, simulated=simulated, seed=seed), rows, results,
         store.sample_extras(run_id) if slice_by else {}, slice_by=slice_by, prices=prices,

@@ -24,6 +24,7 @@ from PIL import Image
 from perturbations import Boxes
 from reports import Answer, GalleryCell, GallerySample, Header, ReportData, render_html
 
+from ._bulk import cycles_collected_later
 from ._cost import Prices
 from ._datasets import detect_face, load_dataset, load_image
 from ._exceptions import ConfigError, RobustnessError
@@ -79,28 +80,30 @@ def build_report(
         if run_id not in ids:
             raise ConfigError(f"no run {run_id!r} in {path}; runs: {', '.join(ids)}")
         config = redact_json(store.run_config(run_id))
-        rows = redact_rows(store.item_rows(run_id))
-        results = store.item_results(run_id, rows)
+        # The summary's narrow read (``Store.summary_rows``); full rows only for the gallery.
+        results, rows = store.summary_rows(run_id, keys=True)
+        redact_rows(rows)
         extras = store.sample_extras(run_id) if slice_by else {}
-    seed = int(config.get("seed", 0))
-    simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
-                       | set(config.get("simulated") or []))
-    # ``run_summary`` needs the live RunStats of an invocation; a report is made after the fact,
-    # so it summarises the same way and counts what the store can tell (items, errors).
-    errors = sum(r["outcome"] == "error" for r in rows)
-    summary = with_slices_and_cost(
-        run_summary_of(results, run={"id": run_id, "requests": len(rows), "errors": errors},
-                       simulated=simulated, seed=seed),
-        rows, results, extras, slice_by=slice_by, prices=prices,
-        prompt_texts=config.get("prompts") or {}, seed=seed)
-    pairs = moves(results, clean_references(results))
-    picked = _least_stable(pairs, gallery_samples)
+        seed = int(config.get("seed", 0))
+        simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
+                           | set(config.get("simulated") or []))
+        # ``run_summary`` needs the live RunStats of an invocation; a report is made after the
+        # fact, so it summarises the same way and counts what the store can tell (items, errors).
+        errors = sum(r.outcome == "error" for r in results)
+        summary = with_slices_and_cost(
+            run_summary_of(results, run={"id": run_id, "requests": len(rows), "errors": errors},
+                           simulated=simulated, seed=seed),
+            rows, results, extras, slice_by=slice_by, prices=prices,
+            prompt_texts=config.get("prompts") or {}, seed=seed)
+        pairs = moves(results, clean_references(results))
+        picked = _least_stable(pairs, gallery_samples)
+        shown = redact_rows(store.item_rows(run_id, {sample for sample, _, _ in picked}))
     return ReportData(
         title=f"Stability report — {Path(str(config.get('data', 'run'))).name}",
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        header=_header(run_id, config, rows, simulated, errors),
+        header=_header(run_id, config, results, rows, simulated, errors),
         summary=summary,
-        gallery=_gallery(picked, rows, pairs, config, thumb_px=thumb_px),
+        gallery=_gallery(picked, results, shown, pairs, config, thumb_px=thumb_px),
         ab=ab, counterexamples=counterexamples,
         gallery_note=(f"Thumbnails: the perturbed face crop with a {THUMB_MARGIN:.0%} margin, "
                       "recomputed from the source image with the run's seed; the same picture "
@@ -116,10 +119,11 @@ def write_report(
     prices: Mapping[str, Prices] | None = None,
 ) -> Path:
     """Build a run's report (see ``build_report``), write it as one HTML file; return its path."""
-    page = render_html(build_report(
-        store_path, run_id=run_id, gallery_samples=gallery_samples, thumb_px=thumb_px, ab=ab,
-        counterexamples=counterexamples, slice_by=slice_by, prices=prices,
-    ))
+    with cycles_collected_later():
+        page = render_html(build_report(
+            store_path, run_id=run_id, gallery_samples=gallery_samples, thumb_px=thumb_px, ab=ab,
+            counterexamples=counterexamples, slice_by=slice_by, prices=prices,
+        ))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
@@ -144,9 +148,10 @@ def attribution_line(text: str | None) -> str | None:
 
 
 def _header(
-    run_id: str, config: Mapping[str, Any], rows: Sequence[Row], simulated: Sequence[str],
-    errors: int,
+    run_id: str, config: Mapping[str, Any], results: Sequence[ItemResult], rows: Sequence[Row],
+    simulated: Sequence[str], errors: int,
 ) -> Header:
+    """``rows``: the summary's narrow rows, with request keys (``Store.summary_rows``)."""
     answered = {str(r["request_key"]): r for r in rows
                 if r["request_key"] is not None and r["outcome"] != "error"}
     tokens = {side: sum(int(r[f"tokens_{side}"] or 0) for r in answered.values())
@@ -163,9 +168,9 @@ def _header(
         datasets=[{"name": Path(data).name, "path": data, "format": str(config.get("format")),
                    "attribution": attribution_line(config.get("attribution")),
                    "attribution_full": config.get("attribution")}],
-        counts={"samples": len({r["sample_id"] for r in rows}), "items": len(rows),
+        counts={"samples": len({r.sample_id for r in results}), "items": len(results),
                 "model requests": len(answered),
-                "refusals": sum(r["outcome"] == "refusal" for r in rows), "errors": errors},
+                "refusals": sum(r.outcome == "refusal" for r in results), "errors": errors},
         seed=int(config.get("seed", 0)),
         versions={"agegender-robustness": version}
         | ({"answer parser": ", ".join(parser_versions(rows))} if parser_versions(rows) else {}),
@@ -231,15 +236,16 @@ def _spread(conds: Mapping[Condition, Sequence[Move]], order: Mapping[Condition,
 
 
 def _gallery(
-    picked: Sequence[tuple[str, float, list[Condition]]], rows: Sequence[Row],
-    pairs: Sequence[Move], config: Mapping[str, Any], *, thumb_px: int,
+    picked: Sequence[tuple[str, float, list[Condition]]], results: Sequence[ItemResult],
+    rows: Sequence[Row], pairs: Sequence[Move], config: Mapping[str, Any], *, thumb_px: int,
 ) -> list[GallerySample]:
+    """``rows``: the full item rows (``Store.item_rows``) of at least the picked samples."""
     wanted = {sample for sample, _, _ in picked}
     # Cells show repeat 0: one answer per model and condition keeps a cell readable.
     moved = {_row_key(m.row): m for m in pairs if m.row.sample_id in wanted and m.row.repeat == 0}
     by_key = {(r["sample_id"], r["perturbation"], r["severity"], r["replicate"], r["model"],
                r["prompt"]): r for r in rows if r["sample_id"] in wanted and r["repeat"] == 0}
-    series = list(dict.fromkeys((r["model"], r["prompt"]) for r in rows))
+    series = list(dict.fromkeys((r.model, r.prompt) for r in results))
     images = _ImageSource(config)
     gallery = []
     for sample_id, score, conditions in picked:

@@ -119,6 +119,19 @@ def execute(
     stats = RunStats(requests=len(dataset.samples) * len(conditions) * len(jobs))
     stop = stop or threading.Event()
     models = list({id(job.model): job.model for job in jobs}.values())
+    if stats.requests and store.finished_count(run_id) == stats.requests:
+        # An identical rerun of a finished plan: nothing to prepare, claim or ask. The run id
+        # names this plan, so its stored items are planned items, one row per identity; as many
+        # finished rows as planned items means every item is finished — the walk below would skip
+        # each one. Any other count (a partial plan, errors to retry) takes the walk.
+        stats.cache_hits = stats.requests
+        on_progress(stats.requests)
+        if not options.dry_run:
+            stats.interrupted = stop.is_set()
+            stats.errors = store.error_count(run_id)
+            stats.model_errors = store.model_error_count(run_id)
+        stats.seconds = time.perf_counter() - started
+        return stats
     if options.dry_run:
         _dry_run(dataset, conditions, jobs, store.cached, store.finished_items(run_id), stats,
                  options)

@@ -22,14 +22,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ._exceptions import StoreError
-from ._input_modes import label_views
+from ._input_modes import label_views, view_name
 from ._secrets import redact_fields, redact_json
 from ._types import ItemResult, Prediction
 
@@ -76,6 +76,8 @@ CREATE TABLE IF NOT EXISTS claims (
     request_key TEXT PRIMARY KEY, owner TEXT NOT NULL, claimed REAL NOT NULL
 );
 """
+
+_MMAP_BYTES = 1 << 33  # SQLite caps it at its own limit (2 GB in a default build)
 
 # Columns added after version 1, all nullable: opening an older store adds the missing ones.
 _ADDED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -134,6 +136,9 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = connect(self.path)
+            # Reads through a memory map: a run's summary joins every item with its prediction,
+            # a million random page reads that would otherwise each be a system call.
+            self._db.execute(f"PRAGMA mmap_size={_MMAP_BYTES}")
             self._check_version()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}") from exc
@@ -232,6 +237,18 @@ class Store:
         )
         return {tuple(row) for row in rows}
 
+    def finished_count(self, run_id: str) -> int:
+        """How many items ``finished_items`` would hold, counted without reading them.
+
+        A rerun compares it with the plan's size: every item of a run id comes from the one plan
+        that id names, so equal counts mean every planned item is finished.
+        """
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM items "
+            "WHERE run_id = ? AND error IS NULL AND request_key IS NOT NULL", (run_id,)
+        ).fetchone()
+        return int(row[0])
+
     def record(
         self,
         run_id: str,
@@ -246,11 +263,16 @@ class Store:
         """Cache one prediction outside any run (counterexample search); errors are not kept."""
         self.record("", [], {key: (model, fingerprint, prediction)})
 
-    def item_rows(self, run_id: str) -> list[dict[str, object]]:
-        """Every item of a run joined with its prediction, in plan order.
+    def item_rows(
+        self, run_id: str, samples: Collection[str] | None = None
+    ) -> list[dict[str, object]]:
+        """Every item of a run joined with its prediction, in plan order (only these ``samples``'
+        items when given: a report's gallery reads a few samples of a million items).
 
         A model the run asked with several input modes is named per mode (``label_views``).
         """
+        chosen = sorted(samples) if samples is not None else []
+        only = f"AND i.sample_id IN ({','.join('?' * len(chosen))}) " if samples is not None else ""
         cursor = self._db.execute(
             "SELECT i.model, i.prompt, i.sample_id, i.perturbation, i.severity, i.replicate, "
             "i.repeat, i.age_true, i.age_low, i.age_high, i.gender_true, i.subject_id, "
@@ -264,13 +286,48 @@ class Store:
             "i.image_sha256, i.request_key, "
             "i.image_path, i.simulated, i.input_mode "
             "FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
-            "WHERE i.run_id = ? ORDER BY i.position",
-            (run_id,),
+            f"WHERE i.run_id = ? {only}ORDER BY i.position",
+            (run_id, *chosen),
         )
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor]
         label_views(rows)
         return rows
+
+    def summary_rows(
+        self, run_id: str, *, keys: bool = False
+    ) -> tuple[list[ItemResult], list[dict[str, object]]]:
+        """The run's items as the metrics read them (``item_results``), and beside each a narrow
+        row (``SUMMARY_COLUMNS``, as ``item_rows`` names them) for cost and parse provenance;
+        with ``keys``, its ``request_key`` too (a report counts the requests behind a run).
+
+        One read for the run's summary: at a million items, building ``item_rows``' full dicts
+        and then converting them cost more than all the planning of a rerun.
+        """
+        cursor = self._db.execute(
+            f"SELECT {_RESULT_SELECT}, {_SUMMARY_SELECT}{', i.request_key' if keys else ''} "
+            "FROM items i "
+            "LEFT JOIN predictions p ON p.request_key = i.request_key "
+            "WHERE i.run_id = ? ORDER BY i.position",
+            (run_id,),
+        )
+        width = len(_RESULT_FIELDS)
+        names = (*SUMMARY_COLUMNS, "request_key") if keys else SUMMARY_COLUMNS
+        results: list[ItemResult] = []
+        rows: list[dict[str, object]] = []
+        for row in cursor:
+            # The columns are ItemResult's fields in order; SQLite gives each its schema type.
+            result = ItemResult(*row[:width])
+            results.append(result)
+            rows.append(dict(zip(names, (result.model, result.prompt, result.outcome,
+                                         result.input_mode, *row[width:]), strict=True)))
+        viewed = _several_modes(results)
+        if viewed:  # named per mode, as ``label_views`` names ``item_rows``
+            for index, (result, row) in enumerate(zip(results, rows, strict=True)):
+                if result.model in viewed:
+                    row["model"] = view_name(result.model, result.input_mode)
+                    results[index] = replace(result, model=str(row["model"]))
+        return results, rows
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
@@ -288,10 +345,12 @@ class Store:
 
     def error_count(self, run_id: str) -> int:
         """Items of the run that ended as errors (before the model, or from it)."""
+        # No prediction row: what ``item_rows`` calls an error (``outcome`` is NOT NULL). NOT
+        # EXISTS probes the key's index only, where a join would read each prediction.
         row = self._db.execute(
-            "SELECT COUNT(*) FROM items i LEFT JOIN predictions p ON p.request_key = i.request_key "
-            "WHERE i.run_id = ? AND (i.error IS NOT NULL OR p.outcome IS NULL)", (run_id,)
-        ).fetchone()
+            "SELECT COUNT(*) FROM items i WHERE i.run_id = ? AND (i.error IS NOT NULL "
+            "OR NOT EXISTS (SELECT 1 FROM predictions p WHERE p.request_key = i.request_key))",
+            (run_id,)).fetchone()
         return int(row[0])
 
     def item_results(
@@ -313,6 +372,37 @@ class Store:
             )
             for r in source
         ]
+
+
+# ``ItemResult``'s fields in order, as ``item_rows`` computes each (the outcome included).
+_RESULT_FIELDS = (
+    "i.model", "i.prompt", "i.sample_id", "i.perturbation", "i.severity", "i.replicate",
+    "i.repeat", "CASE WHEN i.error IS NOT NULL OR p.outcome IS NULL THEN 'error' "
+    "ELSE p.outcome END", "p.age", "p.gender", "i.age_true", "i.age_low", "i.age_high",
+    "i.gender_true", "i.subject_id", "p.refusal_kind", "i.input_mode",
+)
+_RESULT_SELECT = ", ".join(_RESULT_FIELDS)
+# The columns of ``item_rows`` a run's summary reads besides the metrics' (``summary_rows``).
+# ``raw_text`` and ``image_path`` serve only to estimate tokens a model did not report
+# (``_cost``), so they are read only where a count is missing: a million answer texts are
+# the widest part of the read.
+SUMMARY_COLUMNS = ("model", "prompt", "outcome", "input_mode", "simulated", "parser_version",
+                   "parsed_by", "latency_ms", "tokens_in", "tokens_out", "raw_text",
+                   "image_path")
+# ``model``, ``prompt``, ``outcome`` and ``input_mode`` are copied from the ``ItemResult``.
+_SUMMARY_SELECT = ", ".join((
+    "i.simulated", "p.parser_version", "p.parsed_by", "p.latency_ms", "p.tokens_in",
+    "p.tokens_out", "CASE WHEN p.tokens_in IS NULL OR p.tokens_out IS NULL THEN p.raw_text END",
+    "CASE WHEN p.tokens_in IS NULL THEN i.image_path END",
+))
+
+
+def _several_modes(results: Sequence[ItemResult]) -> set[str]:
+    """Models these items asked with more than one input mode."""
+    modes: dict[str, set[str]] = {}
+    for result in results:
+        modes.setdefault(result.model, set()).add(result.input_mode)
+    return {model for model, found in modes.items() if len(found) > 1}
 
 
 def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str, str]]:

@@ -83,7 +83,11 @@ class Answer(Protocol):
 
 def predicted_age(row: Answer) -> float | None:
     """The row's predicted age if the model answered with a usable number, else ``None``."""
-    return _finite(row.age) if row.outcome in ANSWERED else None
+    if row.outcome in ANSWERED:  # ``_finite`` written out: this runs for every item, often
+        age = row.age
+        if age is not None and math.isfinite(age):
+            return age
+    return None
 
 
 def predicted_gender(row: Answer) -> str | None:

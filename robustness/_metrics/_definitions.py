@@ -55,9 +55,20 @@ class Metric:
     definition: str
     over: str
     n_key: str
-    observe: Observe
+    # The per-item values: ``transform(basis(rows, moves))``. Figures over the same items share
+    # one basis (MAE, CS@5 and bias read the age errors), so a summary computes it once.
+    basis: Observe
     perturbed_only: bool = False
     higher_is_better: bool = False
+    transform: Callable[[Observations], Observations] | None = None
+
+    def observe(self, rows: Sequence[ItemResult], moves: Sequence[Move]) -> Observations:
+        """The per-item values this figure aggregates, each with its bootstrap cluster."""
+        return self.derive(self.basis(rows, moves))
+
+    def derive(self, basis: Observations) -> Observations:
+        """This figure's values from its basis's observations."""
+        return basis if self.transform is None else self.transform(basis)
 
     @property
     def interval(self) -> str:
@@ -79,9 +90,16 @@ def _abs(obs: Observations) -> Observations:
     return Observations(np.abs(obs.values), obs.clusters)
 
 
-def _within_cs(rows: Sequence[ItemResult]) -> Observations:
-    errors = age_errors(rows)
+def _within_cs(errors: Observations) -> Observations:
     return Observations(within(errors.values, CS_YEARS), errors.clusters)
+
+
+def _age_errors(rows: Sequence[ItemResult], moves: Sequence[Move]) -> Observations:
+    return age_errors(rows)
+
+
+def _shift_basis(rows: Sequence[ItemResult], moves: Sequence[Move]) -> Observations:
+    return _shifts(moves)
 
 
 def _shifts(moves: Sequence[Move]) -> Observations:
@@ -104,13 +122,12 @@ _PAIRS = ("perturbed items paired with the clean answer (same model, prompt, sam
 METRICS: tuple[Metric, ...] = (
     Metric("mae", "MAE", "MAE", "years", "mean",
            "mean |predicted − true age|", _AGE_ITEMS, "age_n",
-           lambda rows, _: _abs(age_errors(rows))),
+           _age_errors, transform=_abs),
     Metric("cs5", "CS@5", "CS@5", "share", "rate",
            "share with |predicted − true age| ≤ 5 years (+1e-6, as MiVOLO; ages not rounded)",
-           _AGE_ITEMS, "age_n", lambda rows, _: _within_cs(rows), higher_is_better=True),
+           _AGE_ITEMS, "age_n", _age_errors, transform=_within_cs, higher_is_better=True),
     Metric("bias", "bias", "mean bias", "years", "mean",
-           "mean (predicted − true age), signed", _AGE_ITEMS, "age_n",
-           lambda rows, _: age_errors(rows)),
+           "mean (predicted − true age), signed", _AGE_ITEMS, "age_n", _age_errors),
     Metric("gender_acc", "gender", "gender accuracy", "share", "rate",
            "share of predicted genders that are right",
            "answered items with a predicted and a known true gender", "gender_n",
@@ -134,10 +151,10 @@ METRICS: tuple[Metric, ...] = (
            lambda rows, _: indicators((r, r.outcome == "error") for r in rows)),
     Metric("age_shift_mean", "|Δage|", "mean |Δage|", "years", "mean",
            "mean |age − clean age|", _PAIRS + ", both with an age", "shift_n",
-           lambda _, moves: _shifts(moves), perturbed_only=True),
+           _shift_basis, perturbed_only=True),
     Metric("age_shift_p90", "p90", "p90 |Δage|", "years", "p90",
            "90th percentile of |age − clean age|", _PAIRS + ", both with an age", "shift_n",
-           lambda _, moves: _shifts(moves), perturbed_only=True),
+           _shift_basis, perturbed_only=True),
     Metric("gender_flip_rate", "flips", "gender flip rate", "share", "rate",
            "share whose gender differs from the clean answer's", _PAIRS + ", both with a gender",
            "flip_n", lambda _, moves: _flips(moves), perturbed_only=True),

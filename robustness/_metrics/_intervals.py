@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from robustness._metrics._bootstrap import cluster_bootstrap
+from robustness._metrics._bootstrap import percentile_interval
 
 __all__ = ["LEVEL", "METHODS", "StatisticKind", "figure_interval", "interval_settings"]
 
@@ -42,10 +42,17 @@ METHODS = {
 
 
 def _exact(successes: float, n: int) -> tuple[float, float]:
-    # Imported here: statsmodels loads pandas, which `import robustness` should not pay for.
-    from statsmodels.stats.proportion import proportion_confint
+    """Clopper–Pearson: the beta quantiles statsmodels' ``proportion_confint(method="beta")``
+    takes (``beta.ppf`` / ``beta.isf``), from SciPy's special functions directly: the same
+    numbers (``tests/metrics/test_metrics_intervals.py`` pins them against statsmodels) without
+    importing statsmodels and ``scipy.stats`` (2 s, half of an identical rerun of 4,000 items).
+    An end is 0 or 1 when no or every item succeeded."""
+    # Imported here: `import robustness` should not pay for SciPy.
+    from scipy.special import betainccinv, betaincinv
 
-    low, high = proportion_confint(successes, n, alpha=1.0 - LEVEL, method="beta")
+    tail = (1.0 - LEVEL) / 2.0
+    low = betaincinv(successes, n - successes + 1, tail) if successes > 0 else 0.0
+    high = betainccinv(successes + 1, n - successes, tail) if successes < n else 1.0
     return float(np.nan_to_num(low, nan=0.0)), float(np.nan_to_num(high, nan=1.0))
 
 
@@ -60,9 +67,9 @@ def figure_interval(
     n_clusters = len(set(clusters))
     if kind == "rate" and n_clusters == n:
         return _exact(float(np.sum(values)), n), "clopper-pearson"
-    result = cluster_bootstrap(values, clusters, n_boot=n_boot, rng=rng, level=LEVEL)
-    if result is not None:
-        low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
+    interval = percentile_interval(values, clusters, n_boot=n_boot, rng=rng, level=LEVEL)
+    if interval is not None:
+        low, high = interval
         if high > low:
             return (low, high), "cluster-bootstrap"
         if kind == "mean":

@@ -93,26 +93,42 @@ def moves(
 ) -> list[Move]:
     """One ``Move`` per perturbed row of ``rows`` (clean rows are skipped), in their order."""
     found: list[Move] = []
+    # A reference serves every perturbed row of its sample: read its answer once.
+    readings: dict[int, _Reading] = {}
     for row in rows:
         if is_clean(row):
             continue
         reference = references.get(reference_key(row))
-        shift, flip = compare_answers(row, reference) if reference is not None else (None, None)
-        found.append(Move(row, reference, shift, flip))
+        if reference is None:
+            found.append(Move(row, None, None, None))
+            continue
+        base = readings.get(id(reference))
+        if base is None:
+            base = readings[id(reference)] = _reading(reference)
+        found.append(Move(row, reference, *_compare(_reading(row), base)))
     return found
+
+
+_Reading = tuple[float | None, str | None]  # (predicted age, predicted gender)
+
+
+def _reading(answer: Answer) -> _Reading:
+    return predicted_age(answer), predicted_gender(answer)
+
+
+def _compare(answer: _Reading, reference: _Reading) -> tuple[float | None, float | None]:
+    shift = flip = None
+    if answer[0] is not None and reference[0] is not None:
+        shift = abs(answer[0] - reference[0])
+    if answer[1] is not None and reference[1] is not None:
+        flip = float(answer[1] != reference[1])
+    return shift, flip
 
 
 def compare_answers(answer: Answer, reference: Answer) -> tuple[float | None, float | None]:
     """(|age − reference age|, 1.0 / 0.0 gender flipped) of one answer against its reference;
     each ``None`` unless both sides answered with that value. Rows and live predictions alike."""
-    shift = flip = None
-    age, base = predicted_age(answer), predicted_age(reference)
-    if age is not None and base is not None:
-        shift = abs(age - base)
-    gender, base_gender = predicted_gender(answer), predicted_gender(reference)
-    if gender is not None and base_gender is not None:
-        flip = float(gender != base_gender)
-    return shift, flip
+    return _compare(_reading(answer), _reading(reference))
 
 
 def instability(shift_mean: float | None, flip_rate: float | None) -> float | None:

@@ -128,10 +128,13 @@ def _model(
               ) -> dict[str, Any]:
         """One block's fields; ``pairs`` is ``None`` for a clean block (no stability figures)."""
         figures: dict[str, Estimate] = {}
+        bases: dict[object, Observations] = {}  # figures over the same items share one pass
         for metric in METRICS:
             if metric.perturbed_only and pairs is None:
                 continue
-            obs = metric.observe(group, pairs or [])
+            if metric.basis not in bases:
+                bases[metric.basis] = metric.basis(group, pairs or [])
+            obs = metric.derive(bases[metric.basis])
             ci, method = None, None
             if metric.statistic != "p90":
                 rng = statistic_rng(seed, model, *key, metric.name)

@@ -121,3 +121,23 @@ def test_bad_arguments_raise() -> None:
         summarize([], n_boot=-5)
     with pytest.raises(ValueError, match="one cluster per value"):
         bootstrap_mean_ci([1.0, 2.0], ["a"], n_boot=10, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_summary_s_percentile_interval_is_scipy_s_to_the_bit(seed: int) -> None:
+    # percentile_interval replaces scipy.stats.bootstrap in the summary for speed only: same
+    # draws, same ratios, same quantiles. Batched draws (clusters x resamples > 2M cells) too.
+    from robustness._metrics._bootstrap import cluster_bootstrap, percentile_interval
+
+    gen = np.random.default_rng(seed)
+    n = int(gen.integers(2, 500))
+    values = (gen.normal(30, 9, n) if seed % 2 else (gen.random(n) < 0.3).astype(float))
+    clusters = [f"sample:{int(c)}" for c in gen.integers(0, int(gen.integers(2, n + 1)), n)]
+    n_boot = (2, 999, 1000, 12_000)[seed % 4]
+    expected = cluster_bootstrap(values, clusters, n_boot=n_boot, rng=statistic_rng(seed, "x"))
+    got = percentile_interval(values, clusters, n_boot=n_boot, rng=statistic_rng(seed, "x"))
+    if expected is None:
+        assert got is None
+    else:
+        assert got == (float(expected.confidence_interval.low),
+                       float(expected.confidence_interval.high))

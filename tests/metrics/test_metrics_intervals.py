@@ -153,3 +153,18 @@ def test_prompt_disagreement_and_retest_change_rates_have_intervals_and_n() -> N
         low, high = block[f"{name}_ci"]
         assert 0.0 <= low < block[name] < high <= 1.0, name
         assert block["ci_method"][name] == "clopper-pearson"
+
+
+@pytest.mark.parametrize(("successes", "n"), [
+    (0, 1), (1, 1), (0, 56), (56, 56), (7, 20), (1, 2), (3, 1000), (9603, 10000),
+    (2.5, 3), (0.4, 7), (199.5, 200), (123_456, 250_000),
+])
+def test_clopper_pearson_is_statsmodels_beta_interval_to_the_bit(successes: float, n: int) -> None:
+    # _exact computes it from scipy.special to spare statsmodels' import; the numbers are its.
+    from statsmodels.stats.proportion import proportion_confint
+
+    from robustness._metrics._intervals import LEVEL, _exact
+
+    low, high = proportion_confint(successes, n, alpha=1.0 - LEVEL, method="beta")
+    assert _exact(successes, n) == (float(np.nan_to_num(low, nan=0.0)),
+                                    float(np.nan_to_num(high, nan=1.0)))

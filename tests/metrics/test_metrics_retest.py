@@ -124,3 +124,20 @@ def test_ratio_uses_the_clean_block_of_the_same_prompt() -> None:
     assert (p_row["prompt"], q_row["prompt"]) == ("p", "q")
     assert p_row["age_shift_mean_vs_retest"] == pytest.approx(0.75)  # 3 / 4
     assert q_row["age_shift_mean_vs_retest"] is None  # 3 / 0
+
+
+def test_spreads_of_all_groups_at_once_are_each_group_s_own() -> None:
+    # The batched computation must give, group by group, what the definitions give one at a time.
+    import numpy as np
+
+    from robustness._metrics._retest import _spreads_and_differences, population_sd
+
+    gen = np.random.default_rng(4)
+    groups = [[float(x) for x in np.round(gen.normal(35, 8, int(gen.integers(2, 20))), 1)]
+              for _ in range(400)] + [[30.0, 30.0, 30.0], [0.1, 0.1, 0.1, 0.1, 0.1]]
+    spreads, diffs = _spreads_and_differences(groups)
+    for ages, spread, diff in zip(groups, spreads, diffs, strict=True):
+        values = np.asarray(ages)
+        pairs = np.abs(values[:, None] - values[None, :])[np.triu_indices(len(values), k=1)]
+        assert spread == population_sd(ages)
+        assert diff == float(pairs.mean())

@@ -94,3 +94,35 @@ def test_runs_are_listed_latest_last(tmp_path: Path) -> None:
         assert store.run_config("second") == {"n": 2}
         with pytest.raises(StoreError, match="no run 'third'"):
             store.run_config("third")
+
+
+def test_the_summary_s_narrow_read_and_counts_agree_with_the_full_rows(tmp_path: Path) -> None:
+    answer = Prediction(outcome="answer", age=31.5, gender="female", raw_text="about 31",
+                        tokens_in=90, tokens_out=4, latency_ms=12.5)
+    untokened = Prediction(outcome="refusal", refusal_kind="policy", raw_text="I can't say")
+    with Store(tmp_path / "r.sqlite") as store:
+        store.begin_run("run1", {})
+        store.record("run1", [_item("a", "k1", position=2), _item("b", "k2", position=0),
+                              _item("c", None, error="unreadable image", position=1),
+                              _item("d", "k1", position=3)],
+                     {"k1": ("m", "fp", answer), "k2": ("m", "fp", untokened)})
+        rows = store.item_rows("run1")
+        results, narrow = store.summary_rows("run1")
+        assert results == store.item_results("run1", rows)
+        assert [r.sample_id for r in results] == ["b", "c", "a", "d"]  # plan order
+        for full, row in zip(rows, narrow, strict=True):
+            for column in ("model", "prompt", "outcome", "input_mode", "simulated",
+                           "parser_version", "parsed_by", "latency_ms", "tokens_in",
+                           "tokens_out"):
+                assert row[column] == full[column]
+            # The answer text and image are read only where a token count is missing.
+            missing = full["tokens_in"] is None
+            assert row["raw_text"] == (full["raw_text"] if missing else None)
+            assert row["image_path"] == (full["image_path"] if missing else None)
+        # Finished: a prediction and no error; the error item is retried.
+        assert store.finished_count("run1") == len(store.finished_items("run1")) == 3
+        assert store.error_count("run1") == 1
+        keyed = store.summary_rows("run1", keys=True)[1]
+        assert [row["request_key"] for row in keyed] == [row["request_key"] for row in rows]
+        assert [r["sample_id"] for r in store.item_rows("run1", {"a", "c"})] == ["c", "a"]
+        assert store.item_rows("run1", set()) == []
