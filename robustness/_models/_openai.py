@@ -307,12 +307,16 @@ class OpenAIModel(ModelAdapter):
             content.append({"type": "image_url",
                             "image_url": {"url": IMAGE_SLOT, "detail": self.settings.detail}})
         messages.append({"role": "user", "content": content})
+        # Keys in the order the SDK's ``create`` writes them: the same bytes on the wire as
+        # before the body was serialised here (a server may key on them, as the simulated one
+        # seeds its answers from the body's hash).
         request: dict[str, Any] = {
             "model": self.settings.model, "messages": messages,
-            "temperature": self.settings.temperature, "max_tokens": self.settings.max_tokens,
+            "max_tokens": self.settings.max_tokens,
         }
         if self.settings.seed is not None:
             request["seed"] = self.settings.seed
+        request["temperature"] = self.settings.temperature
         if self.settings.top_p is not None:
             request["top_p"] = self.settings.top_p
         return request

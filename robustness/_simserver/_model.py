@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .._models import ModelAdapter, ModelSettings, openai_model
 from ._config import SimConfig
-from ._server import SimServer
 
 __all__ = ["SIM_MODEL", "SIM_MODEL_DESCRIPTION", "simulated_model"]
 
@@ -15,6 +14,8 @@ SIM_MODEL_DESCRIPTION = ("SIMULATED MLLM: the suite's own server on 127.0.0.1, a
 
 def simulated_model(settings: ModelSettings) -> ModelAdapter:
     """A client of a simulated server started on a free port; closing it stops the server."""
+    from ._server import SimServer  # HTTP server modules: loaded only when the model is built
+
     server = SimServer(SimConfig())
     server.start()
     try:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import numpy as np
+import openai
 import pytest
 
+import prompts
 from robustness._exceptions import ModelError
-from robustness._models._openai import IMAGE_SLOT, png_data_url, request_json
+from robustness._models import ModelInput
+from robustness._models._openai import (
+    IMAGE_SLOT,
+    OpenAIModel,
+    OpenAISettings,
+    png_data_url,
+    request_json,
+)
 
 
 def _body(text: str) -> dict[str, object]:
@@ -46,3 +56,31 @@ def test_text_only_bodies_are_plain_json() -> None:
 def test_a_prompt_holding_the_placeholder_is_refused() -> None:
     with pytest.raises(ModelError, match="placeholder"):
         request_json(_body(f"say {IMAGE_SLOT}"), "data:image/png;base64,AAAA")
+
+
+@pytest.mark.parametrize(("seed", "top_p"), [(None, None), (3, 0.9)])
+def test_the_bytes_are_those_the_sdks_create_sends(seed: int | None, top_p: float | None) -> None:
+    """Same bytes as ``chat.completions.create`` sent: the simulated server seeds its answers
+    from the body's hash, so its answers (and tests pinned to them) stay as they were."""
+    http = openai._base_client.httpx2  # the SDK's own HTTP client package
+    sent: list[bytes] = []
+
+    def answer(request: object) -> object:
+        sent.append(request.content)  # type: ignore[attr-defined]
+        return http.Response(200, json={"id": "x", "object": "chat.completion", "created": 0,
+                                        "model": "m", "choices": []})
+
+    model = OpenAIModel(OpenAISettings(name="m", model="llava", base_url="http://x.test/v1",
+                                       api_key_required=False, seed=seed, top_p=top_p))
+    face = np.zeros((4, 4, 3), np.uint8)
+    body = model._request(ModelInput(face=face, prompt=prompts.get_variant("json")), True)
+    url = png_data_url(face)
+
+    async def send() -> None:
+        transport = http.MockTransport(answer)
+        client = openai.AsyncOpenAI(base_url="http://x.test/v1", api_key="k", max_retries=0,
+                                    http_client=http.AsyncClient(transport=transport))
+        await client.chat.completions.create(**_with_url(body, url))
+
+    asyncio.run(send())
+    assert sent == [request_json(body, url)]
