@@ -146,6 +146,7 @@ def emulate_before() -> None:
         return json.loads(json.dumps(body).replace(_openai.IMAGE_SLOT, data_url or ""))
 
     _openai._PNG_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 1]
+    _openai._STORE_ABOVE = float("inf")  # every image compressed
     _pixel.gaussian_noise = whole_frame_noise
     _registry._REACH.clear()
     _openai.request_json = body_dict

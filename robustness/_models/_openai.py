@@ -88,9 +88,40 @@ _PNG_PARAMS = [cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE] + (
 )
 
 
+# Stored (zlib level 0, no filter): for pixels that do not compress, such as a noisy crop, zlib
+# would spend ~3 ms per face crop (~20 ms per 675-px frame) to save a few per cent.
+_STORED_PARAMS = [cv2.IMWRITE_PNG_COMPRESSION, 0] + (
+    [cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_NONE]
+    if hasattr(cv2, "IMWRITE_PNG_FILTER") else []
+)
+# Store when compression would keep at least this fraction of the bytes (at most ~11 % larger).
+_STORE_ABOVE = 0.9
+
+
+def compressed_fraction(image: np.ndarray) -> float:
+    """What PNG's up filter and Huffman coding would keep of the image, estimated from three
+    9-row bands: the entropy (bits per byte / 8) of their up-filter residuals.
+
+    It tracks the encoder's ratio within a few hundredths on London crops: 0.87 vs 0.88 and 0.98
+    vs 0.99 for noise, at most 0.7 for every other family (which compress to 0.1-0.6).
+    """
+    height = image.shape[0]
+    tops = sorted({0, max(0, height // 2 - 4), max(0, height - 9)})
+    bands = [image[top : top + 9] for top in tops]
+    residuals = np.concatenate(
+        [np.diff(band.astype(np.int16), axis=0).astype(np.uint8).ravel() for band in bands])
+    if residuals.size == 0:
+        return 1.0
+    counts = np.bincount(residuals, minlength=256)
+    shares = counts[counts > 0] / residuals.size
+    return float(-(shares * np.log2(shares)).sum() / 8)
+
+
 def png_data_url(image: np.ndarray) -> str:
-    """The exact pixels as a lossless PNG data URL (never re-encoded lossy, never resized)."""
-    ok, encoded = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), _PNG_PARAMS)
+    """The exact pixels as a lossless PNG data URL (never re-encoded lossy, never resized),
+    compressed unless they would not compress (``compressed_fraction``)."""
+    params = _PNG_PARAMS if compressed_fraction(image) < _STORE_ABOVE else _STORED_PARAMS
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(image, cv2.COLOR_RGB2BGR), params)
     if not ok:
         raise ModelError(f"could not encode a {image.shape} image as PNG")
     return "data:image/png;base64," + base64.b64encode(encoded.tobytes()).decode("ascii")

@@ -41,3 +41,20 @@ def test_noise_and_flat_images_round_trip_exactly(shape: tuple[int, int, int]) -
     ramp = cv2.resize(np.arange(256, dtype=np.uint8)[None, :, None].repeat(3, 2), shape[1::-1])
     for image in (noise, flat, np.ascontiguousarray(ramp)):
         assert np.array_equal(_decode(png_data_url(image)), image)
+
+
+def test_pixels_that_do_not_compress_are_stored_and_the_rest_compressed() -> None:
+    """Noise is stored (zlib would keep ~all of it, at ~10x the CPU); a photo-like gradient is
+    compressed. Both decode to the exact pixels."""
+    from robustness._models._openai import compressed_fraction
+
+    noise = np.random.default_rng(0).integers(0, 256, (120, 90, 3), dtype=np.uint8)
+    smooth = np.repeat(np.linspace(0, 255, 90, dtype=np.uint8)[None, :, None], 120, axis=0)
+    smooth = np.repeat(smooth, 3, axis=2)
+    assert compressed_fraction(noise) > 0.95 and compressed_fraction(smooth) < 0.2
+    for image, stored in ((noise, True), (smooth, False)):
+        url = png_data_url(image)
+        assert np.array_equal(_decode(url), image)
+        size = len(base64.b64decode(url[len(PREFIX):]))
+        assert (size > image.nbytes) == stored  # stored: the raw rows plus PNG's framing
+    assert compressed_fraction(np.zeros((1, 5, 3), np.uint8)) == 1.0  # no residuals: stored
