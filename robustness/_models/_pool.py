@@ -143,8 +143,8 @@ class PoolClient:
         """POST a JSON ``body`` to a replica's chat completions; the ``ChatCompletion`` back.
 
         The body goes as serialised bytes (``request_json``): ``chat.completions.create`` would
-        first walk it against the request's type hints and then through the JSON encoder, a
-        third of the client's CPU per request for an image URL of a few hundred kB.
+        first walk it against the request's type hints and then through the JSON encoder: a
+        quarter of the client's CPU per request (6.8 -> 5.1 ms) for an image URL of ~300 kB.
         """
         from openai.types.chat import ChatCompletion
 
