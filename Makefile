@@ -40,7 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/perturbation_throughput.py
 	$(BIN)/python bench/embedded_batching.py
 	$(BIN)/python bench/rerun_speed.py
-	$(BIN)/python bench/mllm_throughput.py --samples 60 --replicates 2
+	$(BIN)/python bench/mllm_throughput.py --samples 182 --replicates 2
 	$(BIN)/python bench/png_encoding.py
 	$(BIN)/python bench/parser_accuracy.py
 	$(BIN)/python bench/report_scale.py
