@@ -5,7 +5,7 @@ too narrow. We resample whole clusters (a subject, or a sample when no subject i
 the ratio of resampled sums, which weights clusters of unequal size correctly. The resampling is
 ``scipy.stats.bootstrap`` over per-cluster totals (one matrix of cluster indices per batch), so
 1000 resamples over 10k items take milliseconds. The summary's percentile intervals come from
-``percentile_interval``: the same draws and numbers without SciPy's per-call checks, which
+``bootstrap_mean_ci``: the same draws and numbers without SciPy's per-call checks, which
 dominated a summary's thousand-odd intervals. Resamples are never capped: on cluster totals the
 work per interval grows with the clusters (subjects, samples), not with the items, so a million
 items cost what their few hundred subjects cost.
@@ -31,7 +31,6 @@ __all__ = [
     "cluster_bootstrap",
     "cluster_key",
     "cluster_totals",
-    "percentile_interval",
     "statistic_rng",
 ]
 
@@ -96,11 +95,7 @@ def cluster_bootstrap(
     are drawn in batches of at most ``_CHUNK_CELLS`` cells, so memory stays flat. ``None`` with
     fewer than two clusters: one cluster says nothing about spread.
     """
-    if n_boot < 1:
-        raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
-    if not 0.0 < level < 1.0:
-        raise ConfigError(f"level must be strictly between 0 and 1, got {level!r}")
-    totals = cluster_totals(values, clusters)
+    totals = _checked_totals(values, clusters, n_boot=n_boot, level=level)
     if totals is None:
         return None
     sums, counts = totals
@@ -117,12 +112,23 @@ def cluster_bootstrap(
         )
 
 
+def _checked_totals(
+    values: Sequence[float] | np.ndarray, clusters: Sequence[str], *, n_boot: int, level: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """``cluster_totals`` after checking the resample count and the level."""
+    if n_boot < 1:
+        raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
+    if not 0.0 < level < 1.0:
+        raise ConfigError(f"level must be strictly between 0 and 1, got {level!r}")
+    return cluster_totals(values, clusters)
+
+
 def _ratio(sums: np.ndarray, counts: np.ndarray, axis: int = -1) -> np.ndarray:
     ratio: np.ndarray = np.sum(sums, axis=axis) / np.sum(counts, axis=axis)
     return ratio
 
 
-def percentile_interval(
+def bootstrap_mean_ci(
     values: Sequence[float] | np.ndarray,
     clusters: Sequence[str],
     *,
@@ -130,10 +136,12 @@ def percentile_interval(
     rng: np.random.Generator,
     level: float = 0.95,
 ) -> tuple[float, float] | None:
-    """The percentile interval ``cluster_bootstrap`` gives, the same numbers without its overhead.
+    """Percentile interval of the mean of ``values``, resampling whole ``clusters``.
 
-    A summary asks for over a thousand intervals (about a dozen figures per block, whatever the
-    item count), and SciPy's per-call validation dominated them. The same estimator, step for
+    ``clusters[i]`` names the cluster of ``values[i]``. It is the interval ``cluster_bootstrap``
+    gives, the same numbers without its overhead: a summary asks for over a thousand intervals
+    (about a dozen figures per block, whatever the item count), and SciPy's per-call validation
+    dominated them. The same estimator, step for
     step: the same draws from ``rng`` (``rng.integers(0, clusters, (batch, clusters))`` in the
     same batches, as SciPy's paired resampling draws indices), the same ratio of resampled sums,
     and SciPy's default ``quantile`` ("linear", Hyndman & Fan type 7) written out, so the
@@ -141,11 +149,7 @@ def percentile_interval(
     ``scipy.stats.bootstrap``). Anything unusual (a NaN among the resampled ratios) is left to
     SciPy itself. ``None`` with fewer than two clusters.
     """
-    if n_boot < 1:
-        raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
-    if not 0.0 < level < 1.0:
-        raise ConfigError(f"level must be strictly between 0 and 1, got {level!r}")
-    totals = cluster_totals(values, clusters)
+    totals = _checked_totals(values, clusters, n_boot=n_boot, level=level)
     if totals is None:
         return None
     sums, counts = totals
@@ -178,20 +182,3 @@ def _linear_quantiles(ordered: np.ndarray, p: np.ndarray) -> np.ndarray:
     upper = np.clip(upper, 0.0, n - 1).astype(np.int64)
     quantiles: np.ndarray = (1 - weight) * ordered[lower] + weight * ordered[upper]
     return quantiles
-
-
-def bootstrap_mean_ci(
-    values: Sequence[float] | np.ndarray,
-    clusters: Sequence[str],
-    *,
-    n_boot: int,
-    rng: np.random.Generator,
-    level: float = 0.95,
-) -> tuple[float, float] | None:
-    """Percentile interval of the mean of ``values``, resampling whole ``clusters``.
-
-    ``clusters[i]`` names the cluster of ``values[i]``. Each replicate draws as many clusters as
-    there are, with replacement, and computes sum(values) / count(values) over the draw. Returns
-    ``None`` when fewer than two clusters contribute.
-    """
-    return percentile_interval(values, clusters, n_boot=n_boot, rng=rng, level=level)

@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from robustness._metrics._bootstrap import percentile_interval
+from robustness._metrics._bootstrap import bootstrap_mean_ci
 
 __all__ = ["LEVEL", "METHODS", "StatisticKind", "figure_interval", "interval_settings"]
 
@@ -67,7 +67,7 @@ def figure_interval(
     n_clusters = len(set(clusters))
     if kind == "rate" and n_clusters == n:
         return _exact(float(np.sum(values)), n), "clopper-pearson"
-    interval = percentile_interval(values, clusters, n_boot=n_boot, rng=rng, level=LEVEL)
+    interval = bootstrap_mean_ci(values, clusters, n_boot=n_boot, rng=rng, level=LEVEL)
     if interval is not None:
         low, high = interval
         if high > low:

@@ -125,9 +125,9 @@ def test_bad_arguments_raise() -> None:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_the_summary_s_percentile_interval_is_scipy_s_to_the_bit(seed: int) -> None:
-    # percentile_interval replaces scipy.stats.bootstrap in the summary for speed only: same
+    # bootstrap_mean_ci replaces scipy.stats.bootstrap in the summary for speed only: same
     # draws, same ratios, same quantiles. Batched draws (clusters x resamples > 2M cells) too.
-    from robustness._metrics._bootstrap import cluster_bootstrap, percentile_interval
+    from robustness._metrics._bootstrap import bootstrap_mean_ci, cluster_bootstrap
 
     gen = np.random.default_rng(seed)
     n = int(gen.integers(2, 500))
@@ -135,7 +135,7 @@ def test_the_summary_s_percentile_interval_is_scipy_s_to_the_bit(seed: int) -> N
     clusters = [f"sample:{int(c)}" for c in gen.integers(0, int(gen.integers(2, n + 1)), n)]
     n_boot = (2, 999, 1000, 12_000)[seed % 4]
     expected = cluster_bootstrap(values, clusters, n_boot=n_boot, rng=statistic_rng(seed, "x"))
-    got = percentile_interval(values, clusters, n_boot=n_boot, rng=statistic_rng(seed, "x"))
+    got = bootstrap_mean_ci(values, clusters, n_boot=n_boot, rng=statistic_rng(seed, "x"))
     if expected is None:
         assert got is None
     else:
