@@ -23,7 +23,6 @@ networks even when other work leaves no core free for the threads to overlap it.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import time
 from collections.abc import Callable
@@ -31,8 +30,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
+from robustness import load_dataset
+from robustness._datasets import load_sample_image
 from robustness._materialize import crop
 from robustness._models import ModelInput
 from robustness._models._embedded import EmbeddedModel
@@ -41,15 +41,11 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "faces"
 
 
 def load_crops(root: Path, count: int) -> list[np.ndarray]:
-    """One labelled face crop per photo: ``count`` distinct faces."""
-    with (root / "labels.csv").open() as handle:
-        rows = list(csv.DictReader(handle))[:count]
-    faces = []
-    for row in rows:
-        image = np.asarray(Image.open(root / row["path"]).convert("RGB"))
-        box = tuple(float(row[k]) for k in ("face_x0", "face_y0", "face_x1", "face_y1"))
-        faces.append(crop(image, box))
-    return faces
+    """One labelled face crop per photo: ``count`` distinct faces, read as a run reads them."""
+    dataset = load_dataset(root)
+    samples = dataset.samples[:count]
+    return [crop(load_sample_image(s, root=dataset.root), s.face_box)  # type: ignore[arg-type]
+            for s in samples]
 
 
 def best_of(repeats: int, action: Callable[[], object]) -> tuple[float, float]:

@@ -7,27 +7,24 @@ all chips), computed with the package's own functions. Every float must be equal
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
 
+from robustness import load_dataset
+from robustness._datasets import load_sample_image
 from robustness._materialize import crop
 from robustness._models import ModelInput
 from robustness._models._embedded import EmbeddedModel
 
 
 def _london_faces(root: Path, count: int) -> list[np.ndarray]:
-    with (root / "labels.csv").open() as handle:
-        rows = list(csv.DictReader(handle))[:count]
-    faces = []
-    for row in rows:
-        image = np.asarray(Image.open(root / row["path"]).convert("RGB"))
-        box = tuple(float(row[k]) for k in ("face_x0", "face_y0", "face_x1", "face_y1"))
-        faces.append(crop(image, box))
-    return faces
+    """One labelled face crop per photo: ``count`` distinct faces, read as a run reads them."""
+    dataset = load_dataset(root)
+    samples = dataset.samples[:count]
+    return [crop(load_sample_image(s, root=dataset.root), s.face_box)  # type: ignore[arg-type]
+            for s in samples]
 
 
 def _sequential(model: EmbeddedModel, faces: list[np.ndarray]) -> list[tuple[float, str, float]]:
