@@ -55,7 +55,7 @@ def words(gender: Gender) -> tuple[str, str, str, str]:
 
 def age_words(age: int) -> str | None:
     """``late twenties`` style words for ``age``, or ``None`` outside 13-99."""
-    if age < 13:
+    if age < 13 or age > 99:
         return None
     if age < 20:
         return "late teens" if age >= 17 else "teens"
