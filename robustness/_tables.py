@@ -25,6 +25,7 @@ __all__ = ["StackedTable", "model_notes", "overview_table", "summary_tables"]
 # The figures of a run's table, by metric name; a new column is a new name here.
 TABLE_METRICS = ("mae", "cs5", "gender_acc", "age_shift_mean", "age_shift_p90",
                  "gender_flip_rate", "refusal_rate")
+COLUMN_GAP = 2  # between two columns of a ``StackedTable``: one cell's padding and the divider
 LOW = "!"  # marks a condition answered on under COVERAGE_FLOOR of its items
 
 
@@ -62,11 +63,15 @@ class StackedTable:
 
     def blocks(self, console: Console, width: int) -> list[Table]:
         """The tables to print at ``width`` columns."""
+        # A table of these columns is as wide as its columns each alone, plus a gap between
+        # neighbours (tests pin this against rich's own measure): one measure per column.
+        widths = [self._width(console, [index]) for index in range(len(self.headers))]
         keys = list(range(self.key_columns))
         groups: list[list[int]] = []
         for index in range(self.key_columns, len(self.headers)):
             candidate = [*keys, *(groups[-1] if groups else []), index]
-            if groups and self._width(console, candidate) <= width:
+            span = sum(widths[i] for i in candidate) + COLUMN_GAP * (len(candidate) - 1)
+            if groups and span <= width:
                 groups[-1].append(index)
             else:
                 groups.append([index])

@@ -88,3 +88,22 @@ def test_ab_verdict_is_never_truncated(console: Console) -> None:
     verdicts = [row.verdict for row in result.rows if row.verdict != "no detectable difference"]
     assert verdicts and all(text.count(v) >= verdicts.count(v) for v in set(verdicts))
     assert "A bett\n" not in text and "A better" in text
+
+
+def test_blocks_are_as_wide_as_rich_measures_them_and_as_full_as_fits(console: Console) -> None:
+    (table,) = summary_tables(summarize(_rows()))
+    overview = overview_table(summarize([r for p in ("baseline", "json") for r in _rows(p)]))
+    for stacked in (table, overview):
+        for width in (40, 80, 120, 200):
+            blocks = stacked.blocks(console, width)
+            columns = [[column.header for column in block.columns] for block in blocks]
+            spans = [stacked._width(console, [stacked.headers.index(h) for h in names])
+                     for names in columns]
+            # Each block fits (unless one column alone is wider), and the next column would not.
+            for names, span in zip(columns, spans, strict=True):
+                assert span <= width or len(names) == stacked.key_columns + 1
+            for names, after in zip(columns, columns[1:], strict=False):
+                grown = [stacked.headers.index(h) for h in (*names, after[stacked.key_columns])]
+                assert stacked._width(console, grown) > width
+            assert [h for names in columns for h in names[stacked.key_columns:]] == \
+                list(stacked.headers[stacked.key_columns:])
