@@ -20,13 +20,12 @@ from ._identity import run_identity
 from ._input_modes import modes_for, parse_input_modes
 from ._judge import Judge, JudgedModel, build_judge
 from ._judge_pass import JudgeStats, judge_run
-from ._metrics import run_summary_of
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._reparse import parsed_by_counts, parser_versions, upgrade_stale
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._slices import check_slice_columns
 from ._store import Store
-from ._tradeoff import with_slices_and_cost
+from ._summaries import summary_from_rows
 from ._validation import check_run_options
 from ._workers import default_workers
 
@@ -247,8 +246,7 @@ def _run_summary(
     store: Store, run_id: str, stats: RunStats, *, seed: int, slice_by: Sequence[str],
     prices: Mapping[str, Prices] | None, judge: JudgeStats | None,
 ) -> dict[str, Any]:
-    results, rows = store.summary_rows(run_id)
-    simulated = {str(row["model"]) for row in rows if row["simulated"]}
+    read = store.summary_rows(run_id)
     run = {
         "id": run_id,
         "requests": stats.requests,
@@ -258,16 +256,17 @@ def _run_summary(
         "model_errors": stats.model_errors,
         "seconds": round(stats.seconds, 3),
         "stopped_at_budget": stats.stopped_at_budget,
-        "parser_versions": parser_versions(rows),
-        "parsed_by": parsed_by_counts(rows),
+        "parser_versions": parser_versions(read.rows),
+        "parsed_by": parsed_by_counts(read.rows),
     }
     if judge is not None:
         run["judge"] = asdict(judge)
-    return with_slices_and_cost(
-        run_summary_of(results, run=run, simulated=simulated, seed=seed), rows, results,
-        store.sample_extras(run_id) if slice_by else {}, slice_by=slice_by, prices=prices,
+    return summary_from_rows(
+        store, run_id, read, run=run,
+        simulated={str(row["model"]) for row in read.rows if row["simulated"]}, seed=seed,
+        slice_by=slice_by, prices=prices,
         prompt_texts=store.run_config(run_id).get("prompts") or {},  # type: ignore[arg-type]
-        seed=seed)
+    )
 
 
 def _limited(dataset: Dataset, limit: int) -> Dataset:

@@ -32,16 +32,14 @@ from ._materialize import crop, perturb
 from ._metrics import (
     CS_YEARS,
     Move,
-    clean_references,
+    Pairing,
     least_stable_samples,
-    moves,
     pairs_instability,
-    run_summary_of,
 )
 from ._reparse import parser_versions
 from ._secrets import redact_json, redact_rows
 from ._store import Store
-from ._tradeoff import with_slices_and_cost
+from ._summaries import summary_from_rows
 from ._types import ItemResult, Sample
 
 __all__ = ["THUMB_MARGIN", "build_report", "write_report"]
@@ -81,21 +79,21 @@ def build_report(
             raise ConfigError(f"no run {run_id!r} in {path}; runs: {', '.join(ids)}")
         config = redact_json(store.run_config(run_id))
         # The summary's narrow read (``Store.summary_rows``); full rows only for the gallery.
-        results, rows = store.summary_rows(run_id, keys=True)
-        redact_rows(rows)
-        extras = store.sample_extras(run_id) if slice_by else {}
+        read = store.summary_rows(run_id, keys=True)
+        results, rows = read.results, read.rows
         seed = int(config.get("seed", 0))
         simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
                            | set(config.get("simulated") or []))
         # ``run_summary`` needs the live RunStats of an invocation; a report is made after the
         # fact, so it summarises the same way and counts what the store can tell (items, errors).
         errors = sum(r.outcome == "error" for r in results)
-        summary = with_slices_and_cost(
-            run_summary_of(results, run={"id": run_id, "requests": len(rows), "errors": errors},
-                           simulated=simulated, seed=seed),
-            rows, results, extras, slice_by=slice_by, prices=prices,
-            prompt_texts=config.get("prompts") or {}, seed=seed)
-        pairs = moves(results, clean_references(results))
+        pairing = Pairing(results)
+        summary = summary_from_rows(
+            store, run_id, read, run={"id": run_id, "requests": len(rows), "errors": errors},
+            simulated=simulated, seed=seed, slice_by=slice_by, prices=prices,
+            prompt_texts=config.get("prompts") or {}, pairing=pairing)
+        redact_rows(rows)
+        pairs = pairing.all
         picked = _least_stable(pairs, gallery_samples)
         shown = redact_rows(store.item_rows(run_id, {sample for sample, _, _ in picked}))
     return ReportData(
@@ -161,6 +159,7 @@ def _header(
     except metadata.PackageNotFoundError:
         version = "unknown"
     data = str(config.get("data", ""))
+    parsers = parser_versions(rows)
     return Header(
         run_id=run_id,
         models=[{"name": name, "fingerprint": str(fp), "simulated": name in simulated}
@@ -173,7 +172,7 @@ def _header(
                 "refusals": sum(r.outcome == "refusal" for r in results), "errors": errors},
         seed=int(config.get("seed", 0)),
         versions={"agegender-robustness": version}
-        | ({"answer parser": ", ".join(parser_versions(rows))} if parser_versions(rows) else {}),
+        | ({"answer parser": ", ".join(parsers)} if parsers else {}),
         tokens=tokens if any(tokens.values()) else {},
         prompts={k: str(v) for k, v in (config.get("prompts") or {}).items()},
         notes=_judge_notes(config, rows),

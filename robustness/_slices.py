@@ -34,11 +34,10 @@ from ._metrics import (
     Estimate,
     Metric,
     Observations,
-    clean_references,
+    Pairing,
     figure_interval,
     is_clean,
     metric,
-    moves,
     statistic_rng,
 )
 from ._store import Store
@@ -147,17 +146,18 @@ def _figures_json(figures: Mapping[str, Estimate]) -> dict[str, Any]:
 
 def slice_tables(
     rows: Sequence[ItemResult], extras: Mapping[str, Mapping[str, str]],
-    columns: Sequence[str], *, seed: int = 0, n_boot: int = 1000,
+    columns: Sequence[str], *, seed: int = 0, n_boot: int = 1000, pairing: Pairing | None = None,
 ) -> dict[str, dict[str, dict[str, SliceTable]]]:
-    """model → prompt → column → ``SliceTable``; ``extras`` is each sample's metadata by id."""
-    references = clean_references(rows)
+    """model → prompt → column → ``SliceTable``; ``extras`` is each sample's metadata by id;
+    ``pairing``: of ``rows``, when the caller has it."""
+    pairing = pairing if pairing is not None else Pairing(rows)
     by_arm: dict[tuple[str, str], list[ItemResult]] = {}
     for row in rows:
         by_arm.setdefault((row.model, row.prompt), []).append(row)
     tables: dict[str, dict[str, dict[str, SliceTable]]] = {}
     for (model, prompt), arm in by_arm.items():
         for column in columns:
-            table = _table(model, prompt, column, arm, extras, references, seed, n_boot)
+            table = _table(model, prompt, column, arm, extras, pairing, seed, n_boot)
             tables.setdefault(model, {}).setdefault(prompt, {})[column] = table
     return tables
 
@@ -182,7 +182,7 @@ def _value(row: ItemResult, column: str, extras: Mapping[str, Mapping[str, str]]
 
 
 def _table(model: str, prompt: str, column: str, arm: Sequence[ItemResult],
-           extras: Mapping[str, Mapping[str, str]], references: Mapping[Any, ItemResult],
+           extras: Mapping[str, Mapping[str, str]], pairing: Pairing,
            seed: int, n_boot: int) -> SliceTable:
     by_value: dict[str, list[ItemResult]] = {}
     for row in arm:
@@ -193,7 +193,7 @@ def _table(model: str, prompt: str, column: str, arm: Sequence[ItemResult],
     for value in order:
         items = by_value[value]
         observed[value], figures = group_figures(
-            items, references, seed=seed, n_boot=n_boot,
+            items, pairing, seed=seed, n_boot=n_boot,
             key=(model, prompt, "slice", column, value))
         groups.append(SliceGroup(value, len(items), len({r.sample_id for r in items}), figures))
     gaps = {}
@@ -207,14 +207,14 @@ def _table(model: str, prompt: str, column: str, arm: Sequence[ItemResult],
 
 
 def group_figures(
-    items: Sequence[ItemResult], references: Mapping[Any, ItemResult], *, seed: int,
+    items: Sequence[ItemResult], pairing: Pairing, *, seed: int,
     n_boot: int, key: tuple[object, ...],
 ) -> tuple[dict[str, Observations], dict[str, Estimate]]:
     """``SLICE_METRICS`` over a group of one model and prompt's items (any conditions): clean
-    figures over its clean items, stability over its perturbed items, pooled. ``key`` names the
-    group for its intervals' generators."""
+    figures over its clean items, stability over its perturbed items (from ``pairing``, of rows
+    including these), pooled. ``key`` names the group for its intervals' generators."""
     clean = [row for row in items if is_clean(row)]
-    pairs = moves(items, references)
+    pairs = pairing.moves(items)
     observed, figures = {}, {}
     for name in SLICE_METRICS:
         figure = metric(name)

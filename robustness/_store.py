@@ -19,21 +19,23 @@ refused with one line.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._exceptions import StoreError
 from ._input_modes import label_views, view_name
 from ._secrets import redact_fields, redact_json
 from ._types import ItemResult, Prediction
 
-__all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
+__all__ = ["SCHEMA_VERSION", "ItemRecord", "Store", "SummaryRows"]
 
 SCHEMA_VERSION = 6
 
@@ -74,6 +76,11 @@ CREATE TABLE IF NOT EXISTS owners (
 );
 CREATE TABLE IF NOT EXISTS claims (
     request_key TEXT PRIMARY KEY, owner TEXT NOT NULL, claimed REAL NOT NULL
+);
+-- A run's items in plan order without sorting them: its summary reads them so.
+CREATE INDEX IF NOT EXISTS items_position ON items (run_id, position);
+CREATE TABLE IF NOT EXISTS summaries (
+    run_id TEXT PRIMARY KEY, key TEXT NOT NULL, body TEXT NOT NULL
 );
 """
 
@@ -126,6 +133,14 @@ class ItemRecord:
     def identity(self) -> tuple[str, str, str, str, int, int, int, str]:
         return (self.model, self.prompt, self.sample_id, self.perturbation, self.severity,
                 self.replicate, self.repeat, self.input_mode)
+
+
+class SummaryRows(NamedTuple):
+    """What a run's summary reads (``Store.summary_rows``), with a digest of it."""
+
+    results: list[ItemResult]
+    rows: list[dict[str, object]]
+    digest: str  # of every value read but request keys: equal digests, equal summaries
 
 
 class Store:
@@ -294,15 +309,14 @@ class Store:
         label_views(rows)
         return rows
 
-    def summary_rows(
-        self, run_id: str, *, keys: bool = False
-    ) -> tuple[list[ItemResult], list[dict[str, object]]]:
+    def summary_rows(self, run_id: str, *, keys: bool = False) -> SummaryRows:
         """The run's items as the metrics read them (``item_results``), and beside each a narrow
         row (``SUMMARY_COLUMNS``, as ``item_rows`` names them) for cost and parse provenance;
         with ``keys``, its ``request_key`` too (a report counts the requests behind a run).
 
         One read for the run's summary: at a million items, building ``item_rows``' full dicts
-        and then converting them cost more than all the planning of a rerun.
+        and then converting them cost more than all the planning of a rerun. The digest covers
+        the values as SQLite gave them, request keys aside, so a run and its report agree.
         """
         cursor = self._db.execute(
             f"SELECT {_RESULT_SELECT}, {_SUMMARY_SELECT}{', i.request_key' if keys else ''} "
@@ -315,19 +329,37 @@ class Store:
         names = (*SUMMARY_COLUMNS, "request_key") if keys else SUMMARY_COLUMNS
         results: list[ItemResult] = []
         rows: list[dict[str, object]] = []
+        digest = hashlib.blake2b(run_id.encode(), digest_size=16)
+        chunk: list[tuple[object, ...]] = []
         for row in cursor:
             # The columns are ItemResult's fields in order; SQLite gives each its schema type.
             result = ItemResult(*row[:width])
             results.append(result)
             rows.append(dict(zip(names, (result.model, result.prompt, result.outcome,
                                          result.input_mode, *row[width:]), strict=True)))
+            chunk.append(row[:-1] if keys else row)
+            if len(chunk) == _DIGEST_CHUNK:
+                digest.update(_content_bytes(chunk))
+                chunk.clear()
+        digest.update(_content_bytes(chunk))
         viewed = _several_modes(results)
         if viewed:  # named per mode, as ``label_views`` names ``item_rows``
             for index, (result, row) in enumerate(zip(results, rows, strict=True)):
                 if result.model in viewed:
                     row["model"] = view_name(result.model, result.input_mode)
                     results[index] = replace(result, model=str(row["model"]))
-        return results, rows
+        return SummaryRows(results, rows, digest.hexdigest())
+
+    def kept_summary(self, run_id: str, key: str) -> str | None:
+        """The summary ``keep_summary`` kept for the run under ``key``, if that is the latest."""
+        row = self._db.execute("SELECT body FROM summaries WHERE run_id = ? AND key = ?",
+                               (run_id, key)).fetchone()
+        return None if row is None else str(row[0])
+
+    def keep_summary(self, run_id: str, key: str, body: str) -> None:
+        """Keep one summary per run, the latest, under the key it was computed for."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)", (run_id, key, body))
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
@@ -397,12 +429,19 @@ _SUMMARY_SELECT = ", ".join((
 ))
 
 
+_DIGEST_CHUNK = 4096  # rows serialised at a time: the digest never holds a second copy of a run
+
+
+def _content_bytes(rows: list[tuple[object, ...]]) -> bytes:
+    # marshal version 0 writes values only (no sharing references, no interning flags), so
+    # equal values give equal bytes whatever objects SQLite handed out; floats as 17 digits.
+    return marshal.dumps(rows, 0)
+
+
 def _several_modes(results: Sequence[ItemResult]) -> set[str]:
     """Models these items asked with more than one input mode."""
-    modes: dict[str, set[str]] = {}
-    for result in results:
-        modes.setdefault(result.model, set()).add(result.input_mode)
-    return {model for model, found in modes.items() if len(found) > 1}
+    models = [model for model, _ in {(r.model, r.input_mode) for r in results}]
+    return {model for model in models if models.count(model) > 1}
 
 
 def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str, str]]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._cost import COST_KEYS, CostFigures, Prices, cost_figures
-from ._metrics import Estimate, RunSummary, clean_references
+from ._metrics import Estimate, Pairing, RunSummary
 from ._slices import group_figures, slice_tables
 from ._types import ItemResult
 
@@ -30,12 +30,15 @@ def with_slices_and_cost(
     summary: RunSummary, rows: Sequence[Mapping[str, Any]], results: Sequence[ItemResult],
     extras: Mapping[str, Mapping[str, str]], *, slice_by: Sequence[str] = (),
     prices: Mapping[str, Prices] | None = None, prompt_texts: Mapping[str, str] | None = None,
-    seed: int = 0, n_boot: int = 1000,
+    seed: int = 0, n_boot: int = 1000, pairing: Pairing | None = None,
 ) -> dict[str, Any]:
-    """``summary`` as JSON, with slices (when ``slice_by``), cost and the comparison added."""
+    """``summary`` as JSON, with slices (when ``slice_by``), cost and the comparison added;
+    ``pairing``: of ``results``, when the caller has it."""
     data = summary.to_json()
+    pairing = pairing if pairing is not None else Pairing(results)
     costs = cost_figures(rows, prices or {}, prompt_texts or {})
-    sliced = slice_tables(results, extras, slice_by, seed=seed, n_boot=n_boot) if slice_by else {}
+    sliced = slice_tables(results, extras, slice_by, seed=seed, n_boot=n_boot,
+                          pairing=pairing) if slice_by else {}
     for model, block in data["models"].items():
         block["cost_by_prompt"] = {p: c.to_json() for p, c in costs.get(model, {}).items()}
         block["cost"] = next(iter(block["cost_by_prompt"].values()), None)
@@ -43,21 +46,20 @@ def with_slices_and_cost(
             block["slices_by_prompt"] = {p: {c: t.to_json() for c, t in by_column.items()}
                                          for p, by_column in sliced.get(model, {}).items()}
             block["slices"] = next(iter(block["slices_by_prompt"].values()), {})
-    data["comparison"] = _comparison(summary, results, costs, seed=seed, n_boot=n_boot)
+    data["comparison"] = _comparison(summary, results, costs, pairing, seed=seed, n_boot=n_boot)
     return data
 
 
 def _comparison(summary: RunSummary, results: Sequence[ItemResult],
-                costs: Mapping[str, Mapping[str, CostFigures]], *, seed: int, n_boot: int
-                ) -> list[dict[str, Any]]:
-    references = clean_references(results)
+                costs: Mapping[str, Mapping[str, CostFigures]], pairing: Pairing, *, seed: int,
+                n_boot: int) -> list[dict[str, Any]]:
     by_arm: dict[tuple[str, str], list[ItemResult]] = {}
     for item in results:
         by_arm.setdefault((item.model, item.prompt), []).append(item)
     table = []
     for model, figures in summary.models.items():
         for prompt, clean in figures.clean_by_prompt.items():
-            _, pooled = group_figures(by_arm.get((model, prompt), []), references, seed=seed,
+            _, pooled = group_figures(by_arm.get((model, prompt), []), pairing, seed=seed,
                                       n_boot=n_boot, key=(model, prompt, "pooled"))
             row: dict[str, Any] = {"model": model, "prompt": prompt,
                                    "simulated": model in summary.simulated}

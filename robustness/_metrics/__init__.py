@@ -31,6 +31,7 @@ from robustness._metrics._intervals import LEVEL, figure_interval
 from robustness._metrics._pairing import (
     FLIP_WEIGHT_YEARS,
     Move,
+    Pairing,
     ReferenceKey,
     clean_references,
     compare_answers,
@@ -71,6 +72,7 @@ __all__ = [
     "ModelFigures",
     "Move",
     "Observations",
+    "Pairing",
     "ReferenceKey",
     "RunSummary",
     "analysis_settings",

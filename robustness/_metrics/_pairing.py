@@ -33,6 +33,7 @@ from robustness._types import ItemResult
 __all__ = [
     "FLIP_WEIGHT_YEARS",
     "Move",
+    "Pairing",
     "ReferenceKey",
     "clean_references",
     "compare_answers",
@@ -107,6 +108,32 @@ def moves(
             base = readings[id(reference)] = _reading(reference)
         found.append(Move(row, reference, *_compare(_reading(row), base)))
     return found
+
+
+class Pairing:
+    """Every perturbed row of one set of rows against its clean reference, paired once.
+
+    A summary reads the same pairs per condition, pooled per model and prompt, per slice and in
+    its report's gallery; at a million rows pairing them again for each costs seconds apiece.
+    """
+
+    def __init__(self, rows: Iterable[ItemResult]) -> None:
+        rows = list(rows)
+        self.references = clean_references(rows)
+        self.all = moves(rows, self.references)
+        # Moves hold their rows, so no id here can be reused by another row while this lives.
+        self._by_row = {id(move.row): move for move in self.all}
+
+    def moves(self, rows: Iterable[ItemResult]) -> list[Move]:
+        """``moves(rows, self.references)``: the pairs already made; a row not among those paired
+        is paired now."""
+        found = []
+        for row in rows:
+            if is_clean(row):
+                continue
+            move = self._by_row.get(id(row))
+            found.append(move if move is not None else moves([row], self.references)[0])
+        return found
 
 
 _Reading = tuple[float | None, str | None]  # (predicted age, predicted gender)

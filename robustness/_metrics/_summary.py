@@ -25,9 +25,8 @@ from robustness._metrics._intervals import figure_interval, interval_settings
 from robustness._metrics._pairing import (
     FLIP_WEIGHT_YEARS,
     Move,
-    clean_references,
+    Pairing,
     is_clean,
-    moves,
 )
 from robustness._metrics._prompts import prompt_sensitivity
 from robustness._metrics._refusals import refusal_by_kind, refusal_table
@@ -52,10 +51,12 @@ def summarize(
 
 def run_summary_of(
     results: Iterable[ItemResult], *, run: Mapping[str, Any], simulated: Iterable[str] = (),
-    seed: int = 0, n_boot: int = N_BOOT,
+    seed: int = 0, n_boot: int = N_BOOT, pairing: Pairing | None = None,
 ) -> RunSummary:
-    """The typed summary of a run: its counters, its models' figures, how they were made."""
-    return RunSummary(run=dict(run), models=model_figures(results, seed=seed, n_boot=n_boot),
+    """The typed summary of a run: its counters, its models' figures, how they were made.
+    ``pairing``: of these results, when the caller has it (``model_figures``)."""
+    return RunSummary(run=dict(run),
+                      models=model_figures(results, seed=seed, n_boot=n_boot, pairing=pairing),
                       simulated=tuple(sorted(simulated)),
                       settings=analysis_settings(seed=seed, n_boot=n_boot))
 
@@ -76,18 +77,20 @@ def analysis_settings(*, seed: int = 0, n_boot: int = N_BOOT) -> dict[str, Any]:
 
 
 def model_figures(
-    results: Iterable[ItemResult], *, seed: int = 0, n_boot: int = N_BOOT
+    results: Iterable[ItemResult], *, seed: int = 0, n_boot: int = N_BOOT,
+    pairing: Pairing | None = None,
 ) -> dict[str, ModelFigures]:
     """Figures per model: the clean block per prompt, then one block per perturbed condition.
 
     Conditions are ordered by perturbation (order of appearance), severity, then prompt. Every
     interval draws from a generator derived from ``seed`` and the statistic's own key, never from
     the global RNG, so adding a model or condition never moves another figure's interval.
+    ``pairing`` pairs these results with their clean answers (made here when not given).
     """
     if n_boot < 1:
         raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
     rows = list(results)
-    references = clean_references(rows)
+    pairing = pairing if pairing is not None else Pairing(rows)
     modes: dict[str, set[str]] = {}
     for row in rows:
         modes.setdefault(row.model, set()).add(row.input_mode)
@@ -97,7 +100,7 @@ def model_figures(
         name = row.model if len(modes[row.model]) == 1 else view_name(row.model, row.input_mode)
         groups.setdefault(name, {}).setdefault(key, []).append(row)
     return {
-        model: _model(model, by_key, references, seed=seed, n_boot=n_boot)
+        model: _model(model, by_key, pairing, seed=seed, n_boot=n_boot)
         for model, by_key in groups.items()
     }
 
@@ -105,7 +108,7 @@ def model_figures(
 def _model(
     model: str,
     by_key: Mapping[GroupKey, list[ItemResult]],
-    references: Mapping[Any, ItemResult],
+    pairing: Pairing,
     *,
     seed: int,
     n_boot: int,
@@ -155,7 +158,7 @@ def _model(
     perturbed.sort(key=lambda k: (perturbations.index(k[1]), k[2], prompts.index(k[0])))
     for key in perturbed:
         group = by_key[key]
-        fields = block(key, group, moves(group, references))
+        fields = block(key, group, pairing.moves(group))
         shift = fields["figures"]["age_shift_mean"].value
         conditions.append(ConditionFigures(
             **fields, age_shift_mean_vs_retest=shift_vs_retest(

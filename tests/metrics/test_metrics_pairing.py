@@ -9,6 +9,7 @@ from metrics_rows import row
 
 from robustness._metrics import (
     FLIP_WEIGHT_YEARS,
+    Pairing,
     clean_references,
     instability,
     least_stable_samples,
@@ -83,3 +84,23 @@ def test_the_instability_score_weighs_a_flip_as_five_years() -> None:
     (condition,) = summarize(rows, n_boot=50)["m"]["conditions"]
     assert condition["instability"] == pytest.approx(
         condition["age_shift_mean"] + 5.0 * condition["gender_flip_rate"])
+
+
+def test_a_pairing_gives_any_subset_the_moves_pairing_it_alone_would() -> None:
+    rows = [
+        item("a", age=30, gender="male"), item("b", age=40, gender="female"),
+        item("a", "blur", 1, age=33, gender="female"), item("b", "blur", 1, "refusal"),
+        item("a", "jpeg", 2, age=29, gender="male", replicate=1),
+        item("c", "jpeg", 2, age=20, gender="female"),  # no clean row
+    ]
+    pairing = Pairing(rows)
+    assert pairing.all == moves(rows, clean_references(rows))
+    for subset in (rows, rows[2:], rows[::2], [rows[4], rows[2]], rows[:2], []):
+        made = pairing.moves(subset)
+        assert made == moves(subset, clean_references(rows))
+        # The very pairs made once, not new ones.
+        assert all(any(m is p for p in pairing.all) for m in made)
+    # A row it did not pair (an equal copy, not the same object) is paired against its references.
+    copy = item("b", "blur", 3, age=47, gender="male")
+    (move,) = pairing.moves([copy])
+    assert move.row is copy and move.shift == 7.0 and move.flip == 1.0

@@ -50,7 +50,7 @@ def item(
 def test_public_surface_is_pinned() -> None:
     assert metrics.__all__ == [
         "COVERAGE_FLOOR", "CS_YEARS", "FLIP_WEIGHT_YEARS", "LEVEL", "METRICS", "N_BOOT",
-        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "Observations",
+        "ConditionFigures", "Estimate", "Metric", "ModelFigures", "Move", "Observations", "Pairing",
         "ReferenceKey", "RunSummary", "analysis_settings", "bootstrap_mean_ci",
         "clean_references", "cluster_bootstrap", "cluster_key", "compare_answers", "cs_at",
         "figure_interval", "in_age_group", "instability", "is_clean", "least_stable_samples",
