@@ -21,11 +21,11 @@ from ._input_modes import modes_for, parse_input_modes
 from ._judge import Judge, JudgedModel, build_judge
 from ._judge_pass import JudgeStats, judge_run
 from ._models import ModelAdapter, ModelSettings, build_model
-from ._reparse import parsed_by_counts, parser_versions, upgrade_stale
+from ._reparse import upgrade_stale
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._slices import check_slice_columns
 from ._store import Store
-from ._summaries import summary_from_rows
+from ._summaries import RunRows, summary_from_rows
 from ._validation import check_run_options
 from ._workers import default_workers
 
@@ -246,7 +246,6 @@ def _run_summary(
     store: Store, run_id: str, stats: RunStats, *, seed: int, slice_by: Sequence[str],
     prices: Mapping[str, Prices] | None, judge: JudgeStats | None,
 ) -> dict[str, Any]:
-    read = store.summary_rows(run_id)
     run = {
         "id": run_id,
         "requests": stats.requests,
@@ -256,17 +255,15 @@ def _run_summary(
         "model_errors": stats.model_errors,
         "seconds": round(stats.seconds, 3),
         "stopped_at_budget": stats.stopped_at_budget,
-        "parser_versions": parser_versions(read.rows),
-        "parsed_by": parsed_by_counts(read.rows),
     }
-    if judge is not None:
-        run["judge"] = asdict(judge)
-    return summary_from_rows(
-        store, run_id, read, run=run,
-        simulated={str(row["model"]) for row in read.rows if row["simulated"]}, seed=seed,
-        slice_by=slice_by, prices=prices,
+    summary = summary_from_rows(
+        store, run_id, RunRows(store, run_id), run=run, seed=seed, slice_by=slice_by,
+        prices=prices,
         prompt_texts=store.run_config(run_id).get("prompts") or {},  # type: ignore[arg-type]
     )
+    if judge is not None:
+        summary["run"]["judge"] = asdict(judge)
+    return summary
 
 
 def _limited(dataset: Dataset, limit: int) -> Dataset:

@@ -11,6 +11,7 @@ page says so. ``reports`` renders; it never sees the store.
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -36,10 +37,9 @@ from ._metrics import (
     least_stable_samples,
     pairs_instability,
 )
-from ._reparse import parser_versions
 from ._secrets import redact_json, redact_rows
 from ._store import Store
-from ._summaries import summary_from_rows
+from ._summaries import RunRows, kept_key, summary_from_rows
 from ._types import ItemResult, Sample
 
 __all__ = ["THUMB_MARGIN", "build_report", "write_report"]
@@ -47,6 +47,7 @@ __all__ = ["THUMB_MARGIN", "build_report", "write_report"]
 THUMB_MARGIN = 0.25  # of the face box per side: hair, ears and jaw show what a crop jitter did
 MAX_CELLS = 12  # per gallery sample, clean included: bounds the page whatever the run's size
 PER_FAMILY = 3  # cells per perturbation family in one sample's strip
+REPORT = "report"  # the name of ``_run_facts`` among what the store keeps for a run
 
 Row = Mapping[str, Any]
 Condition = tuple[str, int, int]  # (perturbation, severity, replicate)
@@ -78,30 +79,35 @@ def build_report(
         if run_id not in ids:
             raise ConfigError(f"no run {run_id!r} in {path}; runs: {', '.join(ids)}")
         config = redact_json(store.run_config(run_id))
-        # The summary's narrow read (``Store.summary_rows``); full rows only for the gallery.
-        read = store.summary_rows(run_id, keys=True)
-        results, rows = read.results, read.rows
-        seed = int(config.get("seed", 0))
-        simulated = sorted({str(r["model"]) for r in rows if r["simulated"]}
-                           | set(config.get("simulated") or []))
+        # Read only if what is computed from all of the run's rows was not kept for this state
+        # of the store: at a million items the read alone takes seconds.
+        source = RunRows(store, run_id, keys=True)
+        key = kept_key(store, run_id, gallery_samples=gallery_samples)
+        kept = store.kept(run_id, REPORT, key)
+        if kept is None:
+            kept = json.dumps(_run_facts(source, gallery_samples))
+            store.keep(run_id, REPORT, key, kept)
+        facts = json.loads(kept)
         # ``run_summary`` needs the live RunStats of an invocation; a report is made after the
         # fact, so it summarises the same way and counts what the store can tell (items, errors).
-        errors = sum(r.outcome == "error" for r in results)
-        pairing = Pairing(results)
         summary = summary_from_rows(
-            store, run_id, read, run={"id": run_id, "requests": len(rows), "errors": errors},
-            simulated=simulated, seed=seed, slice_by=slice_by, prices=prices,
-            prompt_texts=config.get("prompts") or {}, pairing=pairing)
-        redact_rows(rows)
-        pairs = pairing.all
-        picked = _least_stable(pairs, gallery_samples)
+            store, run_id, source,
+            run={"id": run_id, "requests": facts["counts"]["items"],
+                 "errors": facts["counts"]["errors"]},
+            simulated=config.get("simulated") or [], seed=int(config.get("seed", 0)),
+            slice_by=slice_by, prices=prices, prompt_texts=config.get("prompts") or {})
+        picked = [(sample, score, [(str(p), int(s), int(r)) for p, s, r in conditions])
+                  for sample, score, conditions in facts["picked"]]
         shown = redact_rows(store.item_rows(run_id, {sample for sample, _, _ in picked}))
+        # A sample's pairs are with its own clean rows: its rows alone pair as all rows do.
+        pairs = Pairing(store.item_results(run_id, shown)).all
     return ReportData(
         title=f"Stability report — {Path(str(config.get('data', 'run'))).name}",
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        header=_header(run_id, config, results, rows, simulated, errors),
+        header=_header(run_id, config, facts, summary),
         summary=summary,
-        gallery=_gallery(picked, results, shown, pairs, config, thumb_px=thumb_px),
+        gallery=_gallery(picked, [tuple(s) for s in facts["series"]], shown, pairs, config,
+                         thumb_px=thumb_px),
         ab=ab, counterexamples=counterexamples,
         gallery_note=(f"Thumbnails: the perturbed face crop with a {THUMB_MARGIN:.0%} margin, "
                       "recomputed from the source image with the run's seed; the same picture "
@@ -145,21 +151,36 @@ def attribution_line(text: str | None) -> str | None:
     return line[: end + 1] if end >= 0 else line
 
 
-def _header(
-    run_id: str, config: Mapping[str, Any], results: Sequence[ItemResult], rows: Sequence[Row],
-    simulated: Sequence[str], errors: int,
-) -> Header:
-    """``rows``: the summary's narrow rows, with request keys (``Store.summary_rows``)."""
-    answered = {str(r["request_key"]): r for r in rows
+def _run_facts(source: RunRows, gallery_samples: int) -> dict[str, Any]:
+    """What the report reads from all of a run's rows besides its summary: the header's counts,
+    the gallery's picks and its columns (each model and prompt, in plan order)."""
+    results, rows = source.results, source.rows
+    answered: dict[str, Row] = {str(r["request_key"]): r for r in rows
                 if r["request_key"] is not None and r["outcome"] != "error"}
-    tokens = {side: sum(int(r[f"tokens_{side}"] or 0) for r in answered.values())
-              for side in ("in", "out")}
+    return {
+        "counts": {"samples": len({r.sample_id for r in results}), "items": len(results),
+                   "model requests": len(answered),
+                   "refusals": sum(r.outcome == "refusal" for r in results),
+                   "errors": sum(r.outcome == "error" for r in results)},
+        "tokens": {side: sum(int(r[f"tokens_{side}"] or 0) for r in answered.values())
+                   for side in ("in", "out")},
+        "judged": sum(str(row.get("parsed_by") or "").startswith("judge:") for row in rows),
+        "picked": _least_stable(source.pairing.all, gallery_samples),
+        "series": list(dict.fromkeys((r.model, r.prompt) for r in results)),
+    }
+
+
+def _header(run_id: str, config: Mapping[str, Any], facts: Mapping[str, Any],
+            summary: Mapping[str, Any]) -> Header:
+    """``facts``: ``_run_facts`` of the run; ``summary``: its summary (parsers, simulated)."""
     try:
         version = metadata.version("agegender-robustness")
     except metadata.PackageNotFoundError:
         version = "unknown"
     data = str(config.get("data", ""))
-    parsers = parser_versions(rows)
+    parsers = summary["run"]["parser_versions"]
+    simulated = summary["simulated"]
+    tokens = facts["tokens"]
     return Header(
         run_id=run_id,
         models=[{"name": name, "fingerprint": str(fp), "simulated": name in simulated}
@@ -167,27 +188,24 @@ def _header(
         datasets=[{"name": Path(data).name, "path": data, "format": str(config.get("format")),
                    "attribution": attribution_line(config.get("attribution")),
                    "attribution_full": config.get("attribution")}],
-        counts={"samples": len({r.sample_id for r in results}), "items": len(results),
-                "model requests": len(answered),
-                "refusals": sum(r.outcome == "refusal" for r in results), "errors": errors},
+        counts=dict(facts["counts"]),
         seed=int(config.get("seed", 0)),
         versions={"agegender-robustness": version}
         | ({"answer parser": ", ".join(parsers)} if parsers else {}),
         tokens=tokens if any(tokens.values()) else {},
         prompts={k: str(v) for k, v in (config.get("prompts") or {}).items()},
-        notes=_judge_notes(config, rows),
+        notes=_judge_notes(config, facts["judged"], facts["counts"]["items"]),
     )
 
 
-def _judge_notes(config: Mapping[str, Any], rows: Sequence[Row]) -> list[str]:
+def _judge_notes(config: Mapping[str, Any], judged: int, answers: int) -> list[str]:
     """One line on the judge (``--judge``): how many answers it read; a simulated one says so."""
     judge = config.get("judge")
     if not isinstance(judge, Mapping):
         return []
-    judged = sum(str(row.get("parsed_by") or "").startswith("judge:") for row in rows)
     simulated = " (SIMULATED: the suite's own server, not a real model)" \
         if judge.get("simulated") else ""
-    return [f"Judge {judge.get('model')}{simulated}: {judged} of {len(rows)} answers were read "
+    return [f"Judge {judge.get('model')}{simulated}: {judged} of {answers} answers were read "
             "by the judge where the parser's rules left them unparseable or ambiguous; the "
             "gallery marks them \"· judge\"."]
 
@@ -235,16 +253,16 @@ def _spread(conds: Mapping[Condition, Sequence[Move]], order: Mapping[Condition,
 
 
 def _gallery(
-    picked: Sequence[tuple[str, float, list[Condition]]], results: Sequence[ItemResult],
+    picked: Sequence[tuple[str, float, list[Condition]]], series: Sequence[tuple[str, str]],
     rows: Sequence[Row], pairs: Sequence[Move], config: Mapping[str, Any], *, thumb_px: int,
 ) -> list[GallerySample]:
-    """``rows``: the full item rows (``Store.item_rows``) of at least the picked samples."""
+    """``rows``: the full item rows (``Store.item_rows``) of at least the picked samples;
+    ``series``: each (model, prompt) of the run, a column of answers in every cell."""
     wanted = {sample for sample, _, _ in picked}
     # Cells show repeat 0: one answer per model and condition keeps a cell readable.
     moved = {_row_key(m.row): m for m in pairs if m.row.sample_id in wanted and m.row.repeat == 0}
     by_key = {(r["sample_id"], r["perturbation"], r["severity"], r["replicate"], r["model"],
                r["prompt"]): r for r in rows if r["sample_id"] in wanted and r["repeat"] == 0}
-    series = list(dict.fromkeys((r.model, r.prompt) for r in results))
     images = _ImageSource(config)
     gallery = []
     for sample_id, score, conditions in picked:

@@ -12,6 +12,10 @@ An item's ``error_kind`` says whose fault it was: ``data`` (bad row, image, no f
 (the model or its transport). ``claims`` and ``owners`` let several processes share one store
 (``robustness._claims``).
 
+Triggers move a generation counter on at every write to items or predictions, whoever writes;
+``kept`` holds what was computed from a run's rows (its summary, its report's picks) under a key
+that includes the generation, so nothing stale is ever read back (``robustness._summaries``).
+
 Stores written by schema version 1 are upgraded in place when opened (new tables, new nullable
 columns; from schema 6 the input mode is part of an item's key); a store of a newer schema is
 refused with one line.
@@ -19,25 +23,23 @@ refused with one line.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import marshal
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ._exceptions import StoreError
 from ._input_modes import label_views, view_name
 from ._secrets import redact_fields, redact_json
 from ._types import ItemResult, Prediction
 
-__all__ = ["SCHEMA_VERSION", "ItemRecord", "Store", "SummaryRows"]
+__all__ = ["SCHEMA_VERSION", "ItemRecord", "Store"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # The input mode is part of an item's identity (one run may ask a model with several crops).
 ITEMS_TABLE = """
@@ -52,6 +54,16 @@ CREATE TABLE IF NOT EXISTS items (
                  input_mode)
 );
 """
+
+# What belongs to the items table besides it: kept with it when it is rebuilt (schema 6).
+ITEMS_EXTRAS = (
+    # A run's items in plan order without sorting them: its summary reads them so.
+    "CREATE INDEX IF NOT EXISTS items_position ON items (run_id, position);",
+    # Any write to items or predictions, by any writer, moves the store's generation on.
+    *(f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()} AFTER {event} ON {table} BEGIN "
+      "UPDATE meta SET value = value + 1 WHERE key = 'generation'; END;"
+      for table in ("items", "predictions") for event in ("INSERT", "UPDATE", "DELETE")),
+)
 
 SCHEMA = ITEMS_TABLE + """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -77,12 +89,12 @@ CREATE TABLE IF NOT EXISTS owners (
 CREATE TABLE IF NOT EXISTS claims (
     request_key TEXT PRIMARY KEY, owner TEXT NOT NULL, claimed REAL NOT NULL
 );
--- A run's items in plan order without sorting them: its summary reads them so.
-CREATE INDEX IF NOT EXISTS items_position ON items (run_id, position);
-CREATE TABLE IF NOT EXISTS summaries (
-    run_id TEXT PRIMARY KEY, key TEXT NOT NULL, body TEXT NOT NULL
+-- What was computed from a run's rows (its summary, its report's picks), the latest per name.
+CREATE TABLE IF NOT EXISTS kept (
+    run_id TEXT NOT NULL, name TEXT NOT NULL, key TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (run_id, name)
 );
-"""
+""" + "\n".join(ITEMS_EXTRAS)
 
 _MMAP_BYTES = 1 << 33  # SQLite caps it at its own limit (2 GB in a default build)
 
@@ -133,14 +145,6 @@ class ItemRecord:
     def identity(self) -> tuple[str, str, str, str, int, int, int, str]:
         return (self.model, self.prompt, self.sample_id, self.perturbation, self.severity,
                 self.replicate, self.repeat, self.input_mode)
-
-
-class SummaryRows(NamedTuple):
-    """What a run's summary reads (``Store.summary_rows``), with a digest of it."""
-
-    results: list[ItemResult]
-    rows: list[dict[str, object]]
-    digest: str  # of every value read but request keys: equal digests, equal summaries
 
 
 class Store:
@@ -200,6 +204,8 @@ class Store:
         # Parses written before version 5 were all read by the rules (there was no judge).
         db.execute("UPDATE predictions SET parsed_by = 'rules' "
                    "WHERE parsed_by IS NULL AND parser_version IS NOT NULL")
+        # Counts from here: what was kept before this version is not trusted (``generation``).
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '1')")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                    (str(SCHEMA_VERSION),))
 
@@ -309,14 +315,15 @@ class Store:
         label_views(rows)
         return rows
 
-    def summary_rows(self, run_id: str, *, keys: bool = False) -> SummaryRows:
+    def summary_rows(
+        self, run_id: str, *, keys: bool = False
+    ) -> tuple[list[ItemResult], list[dict[str, object]]]:
         """The run's items as the metrics read them (``item_results``), and beside each a narrow
         row (``SUMMARY_COLUMNS``, as ``item_rows`` names them) for cost and parse provenance;
         with ``keys``, its ``request_key`` too (a report counts the requests behind a run).
 
         One read for the run's summary: at a million items, building ``item_rows``' full dicts
-        and then converting them cost more than all the planning of a rerun. The digest covers
-        the values as SQLite gave them, request keys aside, so a run and its report agree.
+        and then converting them cost more than all the planning of a rerun.
         """
         cursor = self._db.execute(
             f"SELECT {_RESULT_SELECT}, {_SUMMARY_SELECT}{', i.request_key' if keys else ''} "
@@ -329,37 +336,39 @@ class Store:
         names = (*SUMMARY_COLUMNS, "request_key") if keys else SUMMARY_COLUMNS
         results: list[ItemResult] = []
         rows: list[dict[str, object]] = []
-        digest = hashlib.blake2b(run_id.encode(), digest_size=16)
-        chunk: list[tuple[object, ...]] = []
         for row in cursor:
             # The columns are ItemResult's fields in order; SQLite gives each its schema type.
             result = ItemResult(*row[:width])
             results.append(result)
             rows.append(dict(zip(names, (result.model, result.prompt, result.outcome,
                                          result.input_mode, *row[width:]), strict=True)))
-            chunk.append(row[:-1] if keys else row)
-            if len(chunk) == _DIGEST_CHUNK:
-                digest.update(_content_bytes(chunk))
-                chunk.clear()
-        digest.update(_content_bytes(chunk))
         viewed = _several_modes(results)
         if viewed:  # named per mode, as ``label_views`` names ``item_rows``
             for index, (result, row) in enumerate(zip(results, rows, strict=True)):
                 if result.model in viewed:
                     row["model"] = view_name(result.model, result.input_mode)
                     results[index] = replace(result, model=str(row["model"]))
-        return SummaryRows(results, rows, digest.hexdigest())
+        return results, rows
 
-    def kept_summary(self, run_id: str, key: str) -> str | None:
-        """The summary ``keep_summary`` kept for the run under ``key``, if that is the latest."""
-        row = self._db.execute("SELECT body FROM summaries WHERE run_id = ? AND key = ?",
-                               (run_id, key)).fetchone()
+    # -- what is computed from a run's rows, kept ---------------------------------------------
+
+    def generation(self) -> int:
+        """A number every write to items or predictions moves on (triggers, whoever writes):
+        what was computed from rows at one generation holds while it is unchanged."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0])
+
+    def kept(self, run_id: str, name: str, key: str) -> str | None:
+        """What ``keep`` kept for the run under ``name``, if it was kept under ``key``."""
+        row = self._db.execute("SELECT body FROM kept WHERE run_id = ? AND name = ? AND key = ?",
+                               (run_id, name, key)).fetchone()
         return None if row is None else str(row[0])
 
-    def keep_summary(self, run_id: str, key: str, body: str) -> None:
-        """Keep one summary per run, the latest, under the key it was computed for."""
+    def keep(self, run_id: str, name: str, key: str, body: str) -> None:
+        """Keep ``body`` for the run under ``name`` (replacing the last one) and ``key``."""
         with self.transaction() as db:
-            db.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)", (run_id, key, body))
+            db.execute("INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?)",
+                       (run_id, name, key, body))
 
     def model_error_count(self, run_id: str) -> int:
         """Items of the run whose model or transport failed (not bad data); a rerun retries them."""
@@ -427,15 +436,6 @@ _SUMMARY_SELECT = ", ".join((
     "p.tokens_out", "CASE WHEN p.tokens_in IS NULL OR p.tokens_out IS NULL THEN p.raw_text END",
     "CASE WHEN p.tokens_in IS NULL THEN i.image_path END",
 ))
-
-
-_DIGEST_CHUNK = 4096  # rows serialised at a time: the digest never holds a second copy of a run
-
-
-def _content_bytes(rows: list[tuple[object, ...]]) -> bytes:
-    # marshal version 0 writes values only (no sharing references, no interning flags), so
-    # equal values give equal bytes whatever objects SQLite handed out; floats as 17 digits.
-    return marshal.dumps(rows, 0)
 
 
 def _several_modes(results: Sequence[ItemResult]) -> set[str]:
@@ -524,7 +524,9 @@ def _key_items_by_input_mode(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE items RENAME TO items_before_input_mode")
     db.execute(ITEMS_TABLE)
     db.execute(f"INSERT INTO items ({columns}) SELECT {columns} FROM items_before_input_mode")
-    db.execute("DROP TABLE items_before_input_mode")
+    db.execute("DROP TABLE items_before_input_mode")  # and its index and triggers with it
+    for statement in ITEMS_EXTRAS:
+        db.execute(statement)
 
 
 def _prediction(values: Sequence[object]) -> Prediction:

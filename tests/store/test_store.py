@@ -107,7 +107,7 @@ def test_the_summary_s_narrow_read_and_counts_agree_with_the_full_rows(tmp_path:
                               _item("d", "k1", position=3)],
                      {"k1": ("m", "fp", answer), "k2": ("m", "fp", untokened)})
         rows = store.item_rows("run1")
-        results, narrow, _ = store.summary_rows("run1")
+        results, narrow = store.summary_rows("run1")
         assert results == store.item_results("run1", rows)
         assert [r.sample_id for r in results] == ["b", "c", "a", "d"]  # plan order
         for full, row in zip(rows, narrow, strict=True):

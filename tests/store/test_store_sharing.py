@@ -60,9 +60,11 @@ def test_a_version_1_store_is_upgraded_and_still_read(tmp_path: Path) -> None:
         (row,) = store.item_rows("old")
         assert row["age"] == 41.0 and row["outcome"] == "answer" and row["error_kind"] is None
         assert store.cached(["k1"])["k1"].truncated is False
-        version = store._db.execute("SELECT value FROM meta").fetchone()[0]
+        version = store._db.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
         assert int(version) == SCHEMA_VERSION
-    sqlite3.connect(path).execute("UPDATE meta SET value = '7'").connection.commit()
+    sqlite3.connect(path).execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                                  (str(SCHEMA_VERSION + 1),)).connection.commit()
     with pytest.raises(StoreError, match="newer version"):
         Store(path)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -66,33 +67,41 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def _summary(store: Store, *, run: dict[str, object] | None = None, seed: int = 0,
-             keys: bool = False, **options: object) -> dict[str, object]:
+             **options: object) -> dict[str, object]:
     return summaries.summary_from_rows(
-        store, RUN, store.summary_rows(RUN, keys=keys), run=run or {"id": RUN},
-        simulated=(), seed=seed, **options)  # type: ignore[arg-type]
+        store, RUN, summaries.RunRows(store, RUN), run=run or {"id": RUN}, seed=seed,
+        **options)  # type: ignore[arg-type]
 
 
 def test_a_kept_summary_is_what_computing_it_gives(store: Store, computed: list[int]) -> None:
-    read = store.summary_rows(RUN)
+    results, rows = store.summary_rows(RUN)
     direct = with_slices_and_cost(
-        run_summary_of(read.results, run={"id": RUN, "requests": 24}, seed=5), read.rows,
-        read.results, store.sample_extras(RUN), slice_by=["ethnicity"],
+        run_summary_of(results, run={"id": RUN, "requests": 24}, seed=5), rows,
+        results, store.sample_extras(RUN), slice_by=["ethnicity"],
         prices={"m1": Prices(1.0, 2.0)}, seed=5)
+    direct["run"].update(parser_versions=[], parsed_by={})
     options = {"seed": 5, "slice_by": ["ethnicity"], "prices": {"m1": Prices(1.0, 2.0)}}
     first = _summary(store, run={"id": RUN, "requests": 24}, **options)
     again = _summary(store, run={"id": RUN, "requests": 24, "model_calls": 0}, **options)
     assert len(computed) == 1  # the second came from the store
     assert first == json.loads(json.dumps(direct))
     assert list(first) == list(direct)  # "run" first, as computed
-    assert again == {**first, "run": {"id": RUN, "requests": 24, "model_calls": 0}}
+    assert again["run"] == {"id": RUN, "requests": 24, "model_calls": 0, "parser_versions": [],
+                            "parsed_by": {}}
+    assert {**again, "run": None} == {**first, "run": None}
     assert first["models"]["m1"]["slices"]  # the slices and cost made it through
     assert first["models"]["m1"]["cost"]["cost_per_1k"] is not None
 
 
-def test_run_and_report_reads_share_one_summary(store: Store, computed: list[int]) -> None:
-    assert store.summary_rows(RUN).digest == store.summary_rows(RUN, keys=True).digest
-    _summary(store)
-    _summary(store, keys=True)
+def test_a_kept_summary_reads_no_row(store: Store, computed: list[int],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _summary(store)
+
+    def unread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the rows were read")
+
+    monkeypatch.setattr(Store, "summary_rows", unread)
+    assert _summary(store) == first
     assert len(computed) == 1
 
 
@@ -102,12 +111,22 @@ def test_run_and_report_reads_share_one_summary(store: Store, computed: list[int
     "UPDATE items SET error = NULL WHERE request_key = 'm2-d-3'",
     "UPDATE predictions SET latency_ms = 41.5 WHERE request_key = 'm1-a-1'",
     "DELETE FROM items WHERE request_key = 'm1-b-1'",
+    "DELETE FROM predictions WHERE request_key = 'm1-b-3'",
+    "INSERT INTO items SELECT 'run1', model, prompt, 'e', perturbation, severity, replicate, "
+    "repeat, request_key, image_sha256, error, age_true, age_low, age_high, gender_true, 'e', "
+    "image_path, simulated, 99, updated, error_kind, extras, input_mode FROM items "
+    "WHERE request_key = 'm1-a-1'",
 ])
-def test_any_change_to_the_rows_computes_it_afresh(store: Store, computed: list[int],
-                                                   change: str) -> None:
+def test_any_write_by_any_writer_computes_it_afresh(store: Store, computed: list[int],
+                                                    change: str) -> None:
     before = _summary(store)
-    with store.transaction() as db:
-        db.execute(change)
+    generation = store.generation()
+    # Another connection, as another process or the sqlite3 shell would write.
+    other = sqlite3.connect(store.path)
+    other.execute(change)
+    other.commit()
+    other.close()
+    assert store.generation() > generation
     after = _summary(store)
     assert len(computed) == 2
     assert after != before
@@ -119,11 +138,11 @@ def test_other_options_compute_it_afresh(store: Store, computed: list[int]) -> N
     _summary(store, slice_by=["ethnicity"])
     _summary(store, prices={"m1": Prices(1.0, 2.0)})
     _summary(store, prices={"m1": Prices(1.0, 3.0)})
-    summaries.summary_from_rows(store, RUN, store.summary_rows(RUN), run={}, simulated=["m1"],
-                                seed=0)
-    assert len(computed) == 6
-    _summary(store, seed=1)  # one kept per run: the latest
+    _summary(store, simulated=["m1"])
+    _summary(store, prompt_texts={"": "How old?"})
     assert len(computed) == 7
+    _summary(store, seed=1)  # one kept per run: the latest
+    assert len(computed) == 8
 
 
 def test_another_version_of_the_code_computes_it_afresh(
