@@ -22,6 +22,7 @@ from ._judge import Judge, JudgedModel, build_judge
 from ._judge_pass import JudgeStats, judge_run
 from ._models import ModelAdapter, ModelSettings, build_model
 from ._reparse import upgrade_stale
+from ._report_facts import GALLERY_SAMPLES, report_facts
 from ._runner import CLEAN, Condition, ExecuteOptions, Job, RunStats, execute, plan_jobs
 from ._slices import check_slice_columns
 from ._store import Store
@@ -256,11 +257,13 @@ def _run_summary(
         "seconds": round(stats.seconds, 3),
         "stopped_at_budget": stats.stopped_at_budget,
     }
+    source = RunRows(store, run_id, keys=True)
     summary = summary_from_rows(
-        store, run_id, RunRows(store, run_id), run=run, seed=seed, slice_by=slice_by,
-        prices=prices,
+        store, run_id, source, run=run, seed=seed, slice_by=slice_by, prices=prices,
         prompt_texts=store.run_config(run_id).get("prompts") or {},  # type: ignore[arg-type]
     )
+    if source.is_read:  # while the rows are held, keep what the report after this run reads
+        report_facts(store, run_id, source, GALLERY_SAMPLES)
     if judge is not None:
         summary["run"]["judge"] = asdict(judge)
     return summary

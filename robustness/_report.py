@@ -11,7 +11,6 @@ page says so. ``reports`` renders; it never sees the store.
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -34,28 +33,23 @@ from ._metrics import (
     CS_YEARS,
     Move,
     Pairing,
-    least_stable_samples,
-    pairs_instability,
 )
+from ._report_facts import GALLERY_SAMPLES, Condition, report_facts
 from ._secrets import redact_json, redact_rows
 from ._store import Store
-from ._summaries import RunRows, kept_key, summary_from_rows
+from ._summaries import RunRows, summary_from_rows
 from ._types import ItemResult, Sample
 
 __all__ = ["THUMB_MARGIN", "build_report", "write_report"]
 
 THUMB_MARGIN = 0.25  # of the face box per side: hair, ears and jaw show what a crop jitter did
-MAX_CELLS = 12  # per gallery sample, clean included: bounds the page whatever the run's size
-PER_FAMILY = 3  # cells per perturbation family in one sample's strip
-REPORT = "report"  # the name of ``_run_facts`` among what the store keeps for a run
 
 Row = Mapping[str, Any]
-Condition = tuple[str, int, int]  # (perturbation, severity, replicate)
 _LICENCE = re.compile(r"licen[cs]e|cc[ -]?by|copyright|public domain", re.IGNORECASE)
 
 
 def build_report(
-    store_path: str | Path, *, run_id: str | None = None, gallery_samples: int = 8,
+    store_path: str | Path, *, run_id: str | None = None, gallery_samples: int = GALLERY_SAMPLES,
     thumb_px: int = 96, ab: list[dict[str, Any]] | None = None,
     counterexamples: list[dict[str, Any]] | None = None, slice_by: Sequence[str] = (),
     prices: Mapping[str, Prices] | None = None,
@@ -82,12 +76,7 @@ def build_report(
         # Read only if what is computed from all of the run's rows was not kept for this state
         # of the store: at a million items the read alone takes seconds.
         source = RunRows(store, run_id, keys=True)
-        key = kept_key(store, run_id, gallery_samples=gallery_samples)
-        kept = store.kept(run_id, REPORT, key)
-        if kept is None:
-            kept = json.dumps(_run_facts(source, gallery_samples))
-            store.keep(run_id, REPORT, key, kept)
-        facts = json.loads(kept)
+        facts = report_facts(store, run_id, source, gallery_samples)
         # ``run_summary`` needs the live RunStats of an invocation; a report is made after the
         # fact, so it summarises the same way and counts what the store can tell (items, errors).
         summary = summary_from_rows(
@@ -118,7 +107,8 @@ def build_report(
 
 def write_report(
     store_path: str | Path, out_path: str | Path, *, run_id: str | None = None,
-    gallery_samples: int = 8, thumb_px: int = 96, ab: list[dict[str, Any]] | None = None,
+    gallery_samples: int = GALLERY_SAMPLES, thumb_px: int = 96,
+    ab: list[dict[str, Any]] | None = None,
     counterexamples: list[dict[str, Any]] | None = None, slice_by: Sequence[str] = (),
     prices: Mapping[str, Prices] | None = None,
 ) -> Path:
@@ -149,25 +139,6 @@ def attribution_line(text: str | None) -> str | None:
     match = _LICENCE.search(line)
     end = line.find(". ", match.end()) if match else -1
     return line[: end + 1] if end >= 0 else line
-
-
-def _run_facts(source: RunRows, gallery_samples: int) -> dict[str, Any]:
-    """What the report reads from all of a run's rows besides its summary: the header's counts,
-    the gallery's picks and its columns (each model and prompt, in plan order)."""
-    results, rows = source.results, source.rows
-    answered: dict[str, Row] = {str(r["request_key"]): r for r in rows
-                if r["request_key"] is not None and r["outcome"] != "error"}
-    return {
-        "counts": {"samples": len({r.sample_id for r in results}), "items": len(results),
-                   "model requests": len(answered),
-                   "refusals": sum(r.outcome == "refusal" for r in results),
-                   "errors": sum(r.outcome == "error" for r in results)},
-        "tokens": {side: sum(int(r[f"tokens_{side}"] or 0) for r in answered.values())
-                   for side in ("in", "out")},
-        "judged": sum(str(row.get("parsed_by") or "").startswith("judge:") for row in rows),
-        "picked": _least_stable(source.pairing.all, gallery_samples),
-        "series": list(dict.fromkeys((r.model, r.prompt) for r in results)),
-    }
 
 
 def _header(run_id: str, config: Mapping[str, Any], facts: Mapping[str, Any],
@@ -208,48 +179,6 @@ def _judge_notes(config: Mapping[str, Any], judged: int, answers: int) -> list[s
     return [f"Judge {judge.get('model')}{simulated}: {judged} of {answers} answers were read "
             "by the judge where the parser's rules left them unparseable or ambiguous; the "
             "gallery marks them \"· judge\"."]
-
-
-def _least_stable(
-    pairs: Sequence[Move], count: int
-) -> list[tuple[str, float, list[Condition]]]:
-    """The ``count`` samples the metrics rank least stable, each with the conditions that moved
-    it most (the same instability score, over that condition's pairs). Samples with no usable
-    pair (refused or errored under every perturbation) follow at score 0: a refusal is worth
-    seeing too."""
-    by_sample: dict[str, dict[Condition, list[Move]]] = {}
-    order: dict[Condition, int] = {}
-    for move in pairs:
-        row = move.row
-        condition = (row.perturbation, row.severity, row.replicate)
-        order.setdefault(condition, len(order))
-        by_sample.setdefault(row.sample_id, {}).setdefault(condition, []).append(move)
-    ranked = least_stable_samples(pairs)
-    scored = {sample for sample, _ in ranked}
-    ranked += [(sample, 0.0) for sample in sorted(by_sample) if sample not in scored]
-    return [(sample, score, _spread(by_sample[sample], order)) for sample, score in ranked[:count]]
-
-
-def _spread(conds: Mapping[Condition, Sequence[Move]], order: Mapping[Condition, int]
-            ) -> list[Condition]:
-    """The conditions that moved a sample most, in plan order.
-
-    One replicate per severity and at most ``PER_FAMILY`` per family, so a strip shows several
-    perturbations rather than three replicates of one.
-    """
-    chosen: list[Condition] = []
-    families: dict[str, int] = {}
-    for condition in sorted(conds, key=lambda c: (-(pairs_instability(conds[c]) or 0.0),
-                                                  order[c])):
-        family, severity, _ = condition
-        if len(chosen) == MAX_CELLS - 1:
-            break
-        if families.get(family, 0) < PER_FAMILY and not any(
-            c[:2] == (family, severity) for c in chosen
-        ):
-            chosen.append(condition)
-            families[family] = families.get(family, 0) + 1
-    return sorted(chosen, key=order.__getitem__)
 
 
 def _gallery(

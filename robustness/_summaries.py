@@ -59,6 +59,11 @@ class RunRows:
     def pairing(self) -> Pairing:
         return Pairing(self.results)
 
+    @property
+    def is_read(self) -> bool:
+        """Whether the rows were read (and are held)."""
+        return "_read" in self.__dict__
+
 
 def kept_key(store: Store, run_id: str, **options: Any) -> str:
     """The key of what is computed from ``run_id``'s rows with ``options`` (JSON values): equal

