@@ -143,7 +143,7 @@ def attribution_line(text: str | None) -> str | None:
 
 def _header(run_id: str, config: Mapping[str, Any], facts: Mapping[str, Any],
             summary: Mapping[str, Any]) -> Header:
-    """``facts``: ``_run_facts`` of the run; ``summary``: its summary (parsers, simulated)."""
+    """``facts``: ``report_facts`` of the run; ``summary``: its summary (parsers, simulated)."""
     try:
         version = metadata.version("agegender-robustness")
     except metadata.PackageNotFoundError:
