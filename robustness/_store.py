@@ -204,7 +204,7 @@ class Store:
         # Parses written before version 5 were all read by the rules (there was no judge).
         db.execute("UPDATE predictions SET parsed_by = 'rules' "
                    "WHERE parsed_by IS NULL AND parser_version IS NOT NULL")
-        # Counts from here: what was kept before this version is not trusted (``generation``).
+        # The generation the triggers move on (``ITEMS_EXTRAS``); a store's first, or any older.
         db.execute("INSERT OR IGNORE INTO meta VALUES ('generation', '1')")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                    (str(SCHEMA_VERSION),))
