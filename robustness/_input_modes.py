@@ -23,7 +23,8 @@ from ._exceptions import ConfigError
 if TYPE_CHECKING:
     from ._models import InputMode, ModelAdapter
 
-__all__ = ["INPUT_MODES", "label_views", "modes_for", "parse_input_modes", "view_name"]
+__all__ = ["INPUT_MODES", "label_views", "modes_for", "parse_input_modes", "view_name",
+           "viewed_models"]
 
 INPUT_MODES: tuple[str, ...] = ("face", "body", "face+body", "full")
 
@@ -77,14 +78,19 @@ def view_name(model: str, mode: str) -> str:
     return f"{model} ({mode})"
 
 
+def viewed_models(asked: Iterable[tuple[str, str]]) -> set[str]:
+    """The models among these (model, input mode) pairs asked with more than one mode: each is
+    one view per mode (``view_name``) in every figure."""
+    models = [model for model, _ in set(asked)]
+    return {model for model in models if models.count(model) > 1}
+
+
 def label_views(rows: Iterable[MutableMapping[str, object]]) -> None:
     """Rename, in place, the rows of every model a run asked with several input modes."""
     rows = list(rows)
-    modes: dict[object, set[object]] = {}
+    viewed = viewed_models((str(row["model"]), str(row["input_mode"])) for row in rows)
     for row in rows:
-        modes.setdefault(row["model"], set()).add(row["input_mode"])
-    for row in rows:
-        if len(modes[row["model"]]) > 1:
+        if row["model"] in viewed:
             row["model"] = view_name(str(row["model"]), str(row["input_mode"]))
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ._exceptions import StoreError
-from ._input_modes import label_views, view_name
+from ._input_modes import label_views, view_name, viewed_models
 from ._secrets import redact_fields, redact_json
 from ._types import ItemResult, Prediction
 
@@ -342,7 +342,7 @@ class Store:
             results.append(result)
             rows.append(dict(zip(names, (result.model, result.prompt, result.outcome,
                                          result.input_mode, *row[width:]), strict=True)))
-        viewed = _several_modes(results)
+        viewed = viewed_models((r.model, r.input_mode) for r in results)
         if viewed:  # named per mode, as ``label_views`` names ``item_rows``
             for index, (result, row) in enumerate(zip(results, rows, strict=True)):
                 if result.model in viewed:
@@ -436,12 +436,6 @@ _SUMMARY_SELECT = ", ".join((
     "p.tokens_out", "CASE WHEN p.tokens_in IS NULL OR p.tokens_out IS NULL THEN p.raw_text END",
     "CASE WHEN p.tokens_in IS NULL THEN i.image_path END",
 ))
-
-
-def _several_modes(results: Sequence[ItemResult]) -> set[str]:
-    """Models these items asked with more than one input mode."""
-    models = [model for model, _ in {(r.model, r.input_mode) for r in results}]
-    return {model for model in models if models.count(model) > 1}
 
 
 def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, str, str]]:

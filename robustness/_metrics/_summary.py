@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from robustness._exceptions import ConfigError
-from robustness._input_modes import view_name
+from robustness._input_modes import view_name, viewed_models
 from robustness._metrics._accuracy import Interval, Observations, answered_count
 from robustness._metrics._bootstrap import statistic_rng
 from robustness._metrics._definitions import COVERAGE_FLOOR, METRICS, metric_table
@@ -91,13 +91,11 @@ def model_figures(
         raise ConfigError(f"n_boot must be at least 1, got {n_boot!r}")
     rows = list(results)
     pairing = pairing if pairing is not None else Pairing(rows)
-    modes: dict[str, set[str]] = {}
-    for row in rows:
-        modes.setdefault(row.model, set()).add(row.input_mode)
+    viewed = viewed_models((row.model, row.input_mode) for row in rows)
     groups: dict[str, dict[GroupKey, list[ItemResult]]] = {}
     for row in rows:
         key = (row.prompt, row.perturbation, row.severity)
-        name = row.model if len(modes[row.model]) == 1 else view_name(row.model, row.input_mode)
+        name = view_name(row.model, row.input_mode) if row.model in viewed else row.model
         groups.setdefault(name, {}).setdefault(key, []).append(row)
     return {
         model: _model(model, by_key, pairing, seed=seed, n_boot=n_boot)
