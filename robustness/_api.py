@@ -257,7 +257,7 @@ def _run_summary(
         "seconds": round(stats.seconds, 3),
         "stopped_at_budget": stats.stopped_at_budget,
     }
-    source = RunRows(store, run_id, keys=True)
+    source = RunRows(store, run_id)
     summary = summary_from_rows(
         store, run_id, source, run=run, seed=seed, slice_by=slice_by, prices=prices,
         prompt_texts=store.run_config(run_id).get("prompts") or {},  # type: ignore[arg-type]

@@ -75,7 +75,7 @@ def build_report(
         config = redact_json(store.run_config(run_id))
         # Read only if what is computed from all of the run's rows was not kept for this state
         # of the store: at a million items the read alone takes seconds.
-        source = RunRows(store, run_id, keys=True)
+        source = RunRows(store, run_id)
         facts = report_facts(store, run_id, source, gallery_samples)
         # ``run_summary`` needs the live RunStats of an invocation; a report is made after the
         # fact, so it summarises the same way and counts what the store can tell (items, errors).

@@ -32,7 +32,7 @@ Condition = tuple[str, int, int]  # (perturbation, severity, replicate)
 def report_facts(store: Store, run_id: str, source: RunRows, gallery_samples: int
                  ) -> dict[str, Any]:
     """The run's report facts (JSON values) with a gallery of ``gallery_samples``: the kept ones
-    while the store is unchanged, else computed from ``source`` (its rows with request keys)."""
+    while the store is unchanged, else computed from ``source``."""
     key = kept_key(store, run_id, gallery_samples=gallery_samples)
     kept = store.kept(run_id, REPORT, key)
     if kept is None:

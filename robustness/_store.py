@@ -315,32 +315,29 @@ class Store:
         label_views(rows)
         return rows
 
-    def summary_rows(
-        self, run_id: str, *, keys: bool = False
-    ) -> tuple[list[ItemResult], list[dict[str, object]]]:
+    def summary_rows(self, run_id: str) -> tuple[list[ItemResult], list[dict[str, object]]]:
         """The run's items as the metrics read them (``item_results``), and beside each a narrow
-        row (``SUMMARY_COLUMNS``, as ``item_rows`` names them) for cost and parse provenance;
-        with ``keys``, its ``request_key`` too (a report counts the requests behind a run).
+        row (``SUMMARY_COLUMNS``, as ``item_rows`` names them) for cost, parse provenance and
+        the requests behind the run (``request_key``).
 
         One read for the run's summary: at a million items, building ``item_rows``' full dicts
         and then converting them cost more than all the planning of a rerun.
         """
         cursor = self._db.execute(
-            f"SELECT {_RESULT_SELECT}, {_SUMMARY_SELECT}{', i.request_key' if keys else ''} "
+            f"SELECT {_RESULT_SELECT}, {_SUMMARY_SELECT} "
             "FROM items i "
             "LEFT JOIN predictions p ON p.request_key = i.request_key "
             "WHERE i.run_id = ? ORDER BY i.position",
             (run_id,),
         )
         width = len(_RESULT_FIELDS)
-        names = (*SUMMARY_COLUMNS, "request_key") if keys else SUMMARY_COLUMNS
         results: list[ItemResult] = []
         rows: list[dict[str, object]] = []
         for row in cursor:
             # The columns are ItemResult's fields in order; SQLite gives each its schema type.
             result = ItemResult(*row[:width])
             results.append(result)
-            rows.append(dict(zip(names, (result.model, result.prompt, result.outcome,
+            rows.append(dict(zip(SUMMARY_COLUMNS, (result.model, result.prompt, result.outcome,
                                          result.input_mode, *row[width:]), strict=True)))
         viewed = viewed_models((r.model, r.input_mode) for r in results)
         if viewed:  # named per mode, as ``label_views`` names ``item_rows``
@@ -429,12 +426,12 @@ _RESULT_SELECT = ", ".join(_RESULT_FIELDS)
 # the widest part of the read.
 SUMMARY_COLUMNS = ("model", "prompt", "outcome", "input_mode", "simulated", "parser_version",
                    "parsed_by", "latency_ms", "tokens_in", "tokens_out", "raw_text",
-                   "image_path")
+                   "image_path", "request_key")
 # ``model``, ``prompt``, ``outcome`` and ``input_mode`` are copied from the ``ItemResult``.
 _SUMMARY_SELECT = ", ".join((
     "i.simulated", "p.parser_version", "p.parsed_by", "p.latency_ms", "p.tokens_in",
     "p.tokens_out", "CASE WHEN p.tokens_in IS NULL OR p.tokens_out IS NULL THEN p.raw_text END",
-    "CASE WHEN p.tokens_in IS NULL THEN i.image_path END",
+    "CASE WHEN p.tokens_in IS NULL THEN i.image_path END", "i.request_key",
 ))
 
 

@@ -40,12 +40,12 @@ class RunRows:
     """A run's rows as its summary reads them (``Store.summary_rows``), read at first use, and
     their pairing with the clean answers, made at first use: a kept summary needs neither."""
 
-    def __init__(self, store: Store, run_id: str, *, keys: bool = False) -> None:
-        self._store, self._run_id, self._keys = store, run_id, keys
+    def __init__(self, store: Store, run_id: str) -> None:
+        self._store, self._run_id = store, run_id
 
     @cached_property
     def _read(self) -> tuple[list[ItemResult], list[dict[str, object]]]:
-        return self._store.summary_rows(self._run_id, keys=self._keys)
+        return self._store.summary_rows(self._run_id)
 
     @property
     def results(self) -> list[ItemResult]:

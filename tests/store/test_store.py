@@ -122,7 +122,7 @@ def test_the_summary_s_narrow_read_and_counts_agree_with_the_full_rows(tmp_path:
         # Finished: a prediction and no error; the error item is retried.
         assert store.finished_count("run1") == len(store.finished_items("run1")) == 3
         assert store.error_count("run1") == 1
-        keyed = store.summary_rows("run1", keys=True)[1]
+        keyed = store.summary_rows("run1")[1]
         assert [row["request_key"] for row in keyed] == [row["request_key"] for row in rows]
         assert [r["sample_id"] for r in store.item_rows("run1", {"a", "c"})] == ["c", "a"]
         assert store.item_rows("run1", set()) == []
