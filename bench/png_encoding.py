@@ -102,5 +102,6 @@ def main() -> None:
                                       for kind in sets)
               + f"{before / best[name, 'body']:17.2f}")
 
+
 if __name__ == "__main__":
     main()
